@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace espalier::cli {
+
+struct RunOptions {
+    std::string recipe;
+    std::vector<std::string> sets;
+    std::string out;
+    bool json = false;
+};
+
+struct ScoreOptions {
+    std::string model;
+    std::string method;
+    double sparsity = 0.0;
+    int rounds = 1;
+    std::string data = "fashion-mnist";
+    std::string dataRoot;
+    int samples = 100;
+    bool structured = false;
+    bool layerwise = false;
+    std::string out;
+    std::string exportPath;
+    bool saveScores = false;
+    std::uint64_t seed = 0;
+    bool json = false;
+};
+
+struct EvalOptions {
+    std::string model;
+    std::string data = "fashion-mnist";
+    std::string dataRoot;
+    std::optional<double> previewSparsity;
+    std::string method;
+    bool json = false;
+};
+
+struct InspectOptions {
+    std::string file;
+    bool json = false;
+};
+
+/// Each returns the process exit code: 0 success, 2 bad input, 1 internal failure.
+int runCommand(const RunOptions& options);
+int scoreCommand(const ScoreOptions& options);
+int evalCommand(const EvalOptions& options);
+int inspectCommand(const InspectOptions& options);
+
+} // namespace espalier::cli

@@ -1,0 +1,90 @@
+// espalier-cli: the headless front end of the pruning core (DESIGN.md, "Command line").
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.h"
+#include "espalier/core/errors.h"
+
+namespace {
+
+// Maps every failure to the contract's exit codes: 2 bad input (the message names it), 1 otherwise.
+template <typename Options>
+int guarded(int (*command)(const Options&), const Options& options)
+{
+    try {
+        return command(options);
+    } catch (const espalier::core::InputError& e) {
+        std::cerr << "espalier-cli: " << e.what() << "\n";
+        return 2;
+    } catch (const espalier::core::Cancelled& e) {
+        std::cerr << "espalier-cli: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "espalier-cli: internal error: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    using namespace espalier::cli;
+    CLI::App app{"Espalier: prune neural networks headless (the same core as the workbench)", "espalier-cli"};
+    app.set_version_flag("--version", std::string("espalier-cli ") + ESPALIER_VERSION);
+    app.require_subcommand(1);
+
+    RunOptions run;
+    auto* runCmd = app.add_subcommand("run", "Run a recipe: pretrain, prune in rounds, fine-tune; write report.h5, model.pt, masks.h5");
+    runCmd->add_option("recipe", run.recipe, "Recipe JSON file")->required();
+    runCmd->add_option("--set", run.sets, "Override a recipe key, e.g. --set train.epochs=5 (repeatable)");
+    runCmd->add_option("--out", run.out, "Output folder (default: runs/<recipe name>)");
+    runCmd->add_flag("--json", run.json, "Print the result as JSON on stdout (progress goes to stderr)");
+
+    ScoreOptions score;
+    auto* scoreCmd = app.add_subcommand("score", "Score and mask a model without training");
+    scoreCmd->add_option("--model", score.model, "Zoo name (lenet300, lenet5, vgg11/16/19, resnet20/32) or TorchScript file")->required();
+    scoreCmd->add_option("--method", score.method, "magnitude, random or snip")->required();
+    scoreCmd->add_option("--sparsity", score.sparsity, "Target sparsity in [0, 1)")->required();
+    scoreCmd->add_option("--rounds", score.rounds, "Scoring rounds on the exponential schedule")->check(CLI::PositiveNumber);
+    scoreCmd->add_option("--data", score.data, "Dataset name (fashion-mnist, mnist, kmnist, cifar10, cifar100, hdf5, synthetic)");
+    scoreCmd->add_option("--data-root", score.dataRoot, "Dataset folder (or .h5 file)");
+    scoreCmd->add_option("--samples", score.samples, "Score on the first N training samples in file order")->check(CLI::PositiveNumber);
+    scoreCmd->add_flag("--structured", score.structured, "Structured (filter/channel) pruning");
+    scoreCmd->add_flag("--layerwise", score.layerwise, "Same sparsity in every layer instead of one global threshold");
+    scoreCmd->add_option("--out", score.out, "Write masks to this HDF5 file (/masks/<parameter name>)");
+    scoreCmd->add_flag("--save-scores", score.saveScores, "Also write the scores (/scores/<parameter name>) to --out");
+    scoreCmd->add_option("--export", score.exportPath, "Write the masked model as TorchScript");
+    scoreCmd->add_option("--seed", score.seed, "Seed for initialisation and random scores");
+    scoreCmd->add_flag("--json", score.json, "Print per-layer results as JSON");
+
+    EvalOptions eval;
+    auto* evalCmd = app.add_subcommand("eval", "Evaluate a model on a test set and report its sparsity");
+    evalCmd->add_option("--model", eval.model, "TorchScript file or zoo name")->required();
+    evalCmd->add_option("--data", eval.data, "Dataset name");
+    evalCmd->add_option("--data-root", eval.dataRoot, "Dataset folder (or .h5 file)");
+    evalCmd->add_option("--preview-sparsity", eval.previewSparsity, "What-if preview (not available yet)");
+    evalCmd->add_option("--method", eval.method, "Method for --preview-sparsity");
+    evalCmd->add_flag("--json", eval.json, "Print the result as JSON");
+
+    InspectOptions inspect;
+    auto* inspectCmd = app.add_subcommand("inspect", "Summarise a report.h5 or masks.h5");
+    inspectCmd->add_option("file", inspect.file, "HDF5 file")->required();
+    inspectCmd->add_flag("--json", inspect.json, "Print the summary as JSON");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : 2;
+    }
+    if (*runCmd)
+        return guarded(runCommand, run);
+    if (*scoreCmd)
+        return guarded(scoreCommand, score);
+    if (*evalCmd)
+        return guarded(evalCommand, eval);
+    return guarded(inspectCommand, inspect);
+}

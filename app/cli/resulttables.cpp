@@ -1,0 +1,101 @@
+#include "resulttables.h"
+
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+namespace espalier::cli {
+namespace {
+
+std::string shapeText(const std::vector<std::int64_t>& shape)
+{
+    std::string text;
+    for (auto d : shape)
+        text += (text.empty() ? "" : "x") + std::to_string(d);
+    return text;
+}
+
+std::string padded(const std::string& text, std::size_t width, bool right = false)
+{
+    if (text.size() >= width)
+        return text;
+    const std::string pad(width - text.size(), ' ');
+    return right ? pad + text : text + pad;
+}
+
+} // namespace
+
+std::string percent(double fraction)
+{
+    if (std::isnan(fraction))
+        return "-";
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.2f %%", 100.0 * fraction);
+    return buffer;
+}
+
+std::string layerTable(const std::vector<core::LayerStats>& layers)
+{
+    std::size_t nameWidth = 5;
+    for (const auto& l : layers)
+        nameWidth = std::max(nameWidth, l.name.size());
+    std::ostringstream out;
+    out << padded("layer", nameWidth) << "  " << padded("shape", 14) << padded("weights", 11, true)
+        << padded("kept", 10, true) << padded("density", 11, true) << "\n";
+    std::int64_t total = 0;
+    std::int64_t kept = 0;
+    for (const auto& l : layers) {
+        out << padded(l.name, nameWidth) << "  " << padded(shapeText(l.shape), 14)
+            << padded(std::to_string(l.numel), 11, true) << padded(std::to_string(l.kept), 10, true)
+            << padded(percent(l.density()), 11, true) << (l.collapsed ? "  COLLAPSED" : "") << "\n";
+        total += l.numel;
+        kept += l.kept;
+    }
+    out << padded("total", nameWidth) << "  " << padded("", 14) << padded(std::to_string(total), 11, true)
+        << padded(std::to_string(kept), 10, true)
+        << padded(percent(total > 0 ? double(kept) / double(total) : 0.0), 11, true) << "\n";
+    return out.str();
+}
+
+std::string roundTable(const std::vector<core::RoundRecord>& rounds)
+{
+    std::ostringstream out;
+    out << padded("round", 6) << padded("target", 10, true) << padded("sparsity", 10, true)
+        << padded("train loss", 12, true) << padded("test acc", 10, true) << padded("best acc", 10, true)
+        << padded("val acc", 10, true) << padded("seconds", 9, true) << "\n";
+    for (const auto& r : rounds) {
+        char loss[32];
+        std::snprintf(loss, sizeof loss, "%.4f", r.trainLoss);
+        char seconds[32];
+        std::snprintf(seconds, sizeof seconds, "%.1f", r.seconds);
+        out << padded(std::to_string(r.round), 6) << padded(percent(r.targetSparsity), 10, true)
+            << padded(percent(r.sparsity), 10, true) << padded(std::isnan(r.trainLoss) ? "-" : loss, 12, true)
+            << padded(percent(r.testAccuracy), 10, true) << padded(percent(r.bestTestAccuracy), 10, true)
+            << padded(percent(r.validationAccuracy), 10, true) << padded(seconds, 9, true) << "\n";
+    }
+    return out.str();
+}
+
+nlohmann::json layersJson(const std::vector<core::LayerStats>& layers)
+{
+    auto array = nlohmann::json::array();
+    for (const auto& l : layers)
+        array.push_back({{"name", l.name}, {"shape", l.shape}, {"numel", l.numel}, {"kept", l.kept},
+                         {"density", l.density()}, {"collapsed", l.collapsed}});
+    return array;
+}
+
+nlohmann::json roundsJson(const std::vector<core::RoundRecord>& rounds)
+{
+    auto number = [](double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); };
+    auto array = nlohmann::json::array();
+    for (const auto& r : rounds)
+        array.push_back({{"round", r.round}, {"target_sparsity", r.targetSparsity}, {"sparsity", r.sparsity},
+                         {"train_loss", number(r.trainLoss)}, {"test_accuracy", r.testAccuracy},
+                         {"best_test_accuracy", r.bestTestAccuracy},
+                         {"validation_accuracy", number(r.validationAccuracy)}, {"test_loss", r.testLoss},
+                         {"seconds", r.seconds}, {"collapsed_layers", r.collapsedLayers}});
+    return array;
+}
+
+} // namespace espalier::cli

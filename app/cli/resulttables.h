@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "espalier/core/snapshot.h"
+
+namespace espalier::cli {
+
+/// "98.00 %": every sparsity and accuracy the CLI prints goes through here.
+std::string percent(double fraction);
+
+/// Per-layer table: name, shape, parameters, kept, density.
+std::string layerTable(const std::vector<core::LayerStats>& layers);
+
+/// Per-round table: target and reached sparsity, losses, accuracies, seconds.
+std::string roundTable(const std::vector<core::RoundRecord>& rounds);
+
+nlohmann::json layersJson(const std::vector<core::LayerStats>& layers);
+nlohmann::json roundsJson(const std::vector<core::RoundRecord>& rounds);
+
+} // namespace espalier::cli

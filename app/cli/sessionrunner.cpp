@@ -1,0 +1,39 @@
+#include "sessionrunner.h"
+
+#include "interrupt.h"
+#include "progressprinter.h"
+
+namespace espalier::cli {
+
+void runWithProgress(core::Session& session, std::ostream& progress, bool terminal,
+                     const std::function<void()>& onRoundFinished)
+{
+    installInterruptHandler();
+    ProgressPrinter printer(progress, terminal);
+    std::size_t roundsSeen = 0;
+    bool stopSent = false;
+    core::SessionHooks hooks;
+    hooks.onLog = [&](const std::string& line) { printer.onLog(line); };
+    hooks.onSnapshot = [&](const core::Snapshot& s) {
+        if (interruptRequested() && !stopSent) {
+            stopSent = true;
+            printer.onLog("interrupted: stopping at the next safe point (Ctrl-C again to abort)");
+            session.stop();
+        }
+        printer.onSnapshot(s);
+        if (s.rounds.size() > roundsSeen) {
+            roundsSeen = s.rounds.size();
+            if (onRoundFinished)
+                onRoundFinished();
+        }
+    };
+    try {
+        session.run(hooks);
+    } catch (...) {
+        printer.finish();
+        throw;
+    }
+    printer.finish();
+}
+
+} // namespace espalier::cli

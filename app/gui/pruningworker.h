@@ -1,0 +1,68 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+#include <QObject>
+#include <QString>
+
+#include "app/gui/snapshotptr.h"
+#include "espalier/core/recipe.h"
+
+namespace espalier::core {
+class Session;
+}
+
+namespace espalier::app {
+
+/// Owns one core::Session and runs it. Created in the GUI thread and moved to the worker thread
+/// before prepare() or run() is invoked there; the session (model, tensors) lives and dies on that
+/// thread. pause/resume/step/stop are thread-safe and meant to be called directly from the GUI
+/// thread: the session obeys them at its next safe point. Lives in: worker thread.
+class PruningWorker : public QObject {
+    Q_OBJECT
+public:
+    explicit PruningWorker(core::Recipe recipe, QObject* parent = nullptr);
+    ~PruningWorker() override;
+
+    void pause();
+    void resume();
+    void step();
+    /// Cancels the run at the next batch; a run not yet started ends with stopped() at once.
+    void stop();
+
+    [[nodiscard]] const core::Recipe& recipe() const { return m_recipe; }
+
+public Q_SLOTS:
+    /// Loads model and data, then emits the session's first snapshot and prepared(), or failed().
+    void prepare();
+    /// Prepares if needed and runs the session to its end: finished(), stopped() or failed().
+    void run();
+
+Q_SIGNALS:
+    void snapshotReady(espalier::app::SnapshotPtr snapshot);
+    void logMessage(const QString& line);
+    void prepared();
+    void finished();
+    void stopped();
+    void failed(const QString& message);
+
+private:
+    enum class Pending { None, Pause, Step };
+    bool ensureSession();
+    void applyPending();
+
+    const core::Recipe m_recipe;
+    std::mutex m_mutex;
+    std::unique_ptr<core::Session> m_session; // set once on the worker thread; commands read it under m_mutex
+    Pending m_pending = Pending::None;        // guarded by m_mutex: a command that came before the session
+    std::atomic<bool> m_stopRequested{false};
+    bool m_failed = false; // worker thread only
+    bool m_ran = false;    // worker thread only: a Session runs once
+};
+
+/// The message of an exception for people: LibTorch's c10::Error appends a C++ backtrace, cut it.
+QString errorMessage(const std::exception& error);
+
+} // namespace espalier::app

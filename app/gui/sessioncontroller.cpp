@@ -1,0 +1,181 @@
+#include "app/gui/sessioncontroller.h"
+
+#include <QThread>
+
+#include "app/gui/pruningworker.h"
+
+namespace espalier::app {
+
+using core::SessionState;
+
+SessionController::SessionController(QObject* parent) : QObject(parent), m_thread(new QThread(this))
+{
+    qRegisterMetaType<SnapshotPtr>();
+    qRegisterMetaType<SessionState>();
+    m_thread->setObjectName(QStringLiteral("espalier-worker"));
+}
+
+SessionController::~SessionController()
+{
+    shutdown();
+}
+
+void SessionController::load(const core::Recipe& recipe)
+{
+    discardWorker();
+    m_recipe = recipe;
+    setState(SessionState::Idle);
+    newWorker(/*runNow=*/false);
+}
+
+void SessionController::start()
+{
+    if (!m_recipe || isActive())
+        return;
+    if (!m_worker || m_workerRan) {
+        discardWorker();
+        newWorker(/*runNow=*/true);
+    } else {
+        QMetaObject::invokeMethod(m_worker.data(), &PruningWorker::run, Qt::QueuedConnection);
+    }
+    m_workerRan = true;
+    m_expected = SessionState::Running;
+    setState(SessionState::Running);
+}
+
+void SessionController::pause()
+{
+    if (!m_worker || m_state != SessionState::Running)
+        return;
+    m_worker->pause();
+    m_expected = SessionState::Paused;
+    setState(SessionState::Paused);
+}
+
+void SessionController::resume()
+{
+    if (!m_worker || m_state != SessionState::Paused)
+        return;
+    m_worker->resume();
+    m_expected = SessionState::Running;
+    setState(SessionState::Running);
+}
+
+void SessionController::step()
+{
+    if (!m_worker || !isActive())
+        return;
+    m_worker->step();
+    if (m_state == SessionState::Paused) {
+        m_expected = SessionState::Running; // the session resumes, then pauses at the round's end
+        setState(SessionState::Running);
+    }
+}
+
+void SessionController::stop()
+{
+    if (m_worker)
+        m_worker->stop(); // stopped() follows from the worker thread
+}
+
+void SessionController::shutdown()
+{
+    discardWorker();
+    m_thread->quit();
+    m_thread->wait();
+}
+
+bool SessionController::isActive() const
+{
+    return m_state == SessionState::Running || m_state == SessionState::Paused;
+}
+
+void SessionController::newWorker(bool runNow)
+{
+    auto* worker = new PruningWorker(*m_recipe);
+    worker->moveToThread(m_thread);
+    m_worker = worker;
+    m_workerRan = false;
+    const quint64 generation = ++m_generation;
+    auto current = [this, generation] { return generation == m_generation; };
+
+    connect(m_thread, &QThread::finished, worker, &QObject::deleteLater);
+    connect(worker, &PruningWorker::snapshotReady, this, [this, current](const SnapshotPtr& snapshot) {
+        if (current())
+            onSnapshot(snapshot);
+    });
+    connect(worker, &PruningWorker::logMessage, this, [this, current](const QString& line) {
+        if (current())
+            Q_EMIT logMessage(line);
+    });
+    connect(worker, &PruningWorker::prepared, this, [this, current] {
+        if (current())
+            Q_EMIT prepared();
+    });
+    connect(worker, &PruningWorker::finished, this, [this, current] {
+        if (current()) {
+            setState(SessionState::Finished);
+            Q_EMIT finished();
+        }
+    });
+    connect(worker, &PruningWorker::stopped, this, [this, current] {
+        if (current()) {
+            setState(SessionState::Stopped);
+            Q_EMIT stopped();
+        }
+    });
+    connect(worker, &PruningWorker::failed, this, [this, current](const QString& message) {
+        if (current()) {
+            setState(SessionState::Failed);
+            Q_EMIT failed(message);
+        }
+    });
+
+    if (!m_thread->isRunning())
+        m_thread->start();
+    if (runNow)
+        QMetaObject::invokeMethod(worker, &PruningWorker::run, Qt::QueuedConnection);
+    else
+        QMetaObject::invokeMethod(worker, &PruningWorker::prepare, Qt::QueuedConnection);
+}
+
+void SessionController::discardWorker()
+{
+    ++m_generation; // whatever the old worker still sends is ignored
+    m_expected.reset();
+    if (!m_worker)
+        return;
+    m_worker->stop();
+    // Deleted on its own thread once its slot returns, so the session's tensors die there too.
+    m_worker->deleteLater();
+    m_worker = nullptr;
+    if (isActive())
+        setState(SessionState::Stopped);
+}
+
+void SessionController::setState(SessionState state)
+{
+    if (state == SessionState::Finished || state == SessionState::Stopped || state == SessionState::Failed)
+        m_expected.reset();
+    if (state == m_state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void SessionController::onSnapshot(const SnapshotPtr& snapshot)
+{
+    const SessionState reported = snapshot->state;
+    // Only Running/Paused come from snapshots; the end of a run comes from the worker's signals.
+    if (isActive() && (reported == SessionState::Running || reported == SessionState::Paused)) {
+        if (m_expected && reported != *m_expected) {
+            // A snapshot taken before the session saw the user's command; keep the command's state.
+        } else {
+            m_expected.reset();
+            setState(reported);
+        }
+    }
+    Q_EMIT snapshotReady(snapshot);
+}
+
+} // namespace espalier::app

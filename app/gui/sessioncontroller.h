@@ -1,0 +1,68 @@
+#pragma once
+
+#include <optional>
+
+#include <QObject>
+#include <QPointer>
+
+#include "app/gui/snapshotptr.h"
+#include "espalier/core/recipe.h"
+
+class QThread;
+
+namespace espalier::app {
+
+class PruningWorker;
+
+/// Runs sessions on the worker thread "espalier-worker" and tracks their state for the GUI.
+/// One PruningWorker per session: load() prepares one from a recipe (model and data are loaded
+/// off the GUI thread), start() runs it, and a later start() runs a fresh one from the same recipe.
+/// The state follows the user's commands at once and the session's snapshots after that.
+/// Shutdown (also in the destructor): stop → quit → wait. Lives in: GUI thread.
+class SessionController : public QObject {
+    Q_OBJECT
+public:
+    explicit SessionController(QObject* parent = nullptr);
+    ~SessionController() override;
+
+    /// Discards the current session (stopping it if it runs) and prepares one for `recipe`.
+    void load(const core::Recipe& recipe);
+    void start();
+    void pause();
+    void resume();
+    void step();
+    void stop();
+    /// Stops the session and joins the worker thread; the controller is inert afterwards.
+    void shutdown();
+
+    [[nodiscard]] core::SessionState state() const { return m_state; }
+    [[nodiscard]] bool hasRecipe() const { return m_recipe.has_value(); }
+    [[nodiscard]] bool isActive() const;
+    [[nodiscard]] QThread* workerThread() const { return m_thread; }
+
+Q_SIGNALS:
+    void snapshotReady(espalier::app::SnapshotPtr snapshot);
+    void logMessage(const QString& line);
+    void stateChanged(espalier::core::SessionState state);
+    /// The session of the loaded recipe is ready to start (its first snapshot was sent).
+    void prepared();
+    void finished();
+    void stopped();
+    void failed(const QString& message);
+
+private:
+    void newWorker(bool runNow);
+    void discardWorker();
+    void setState(core::SessionState state);
+    void onSnapshot(const SnapshotPtr& snapshot);
+
+    QThread* m_thread;
+    QPointer<PruningWorker> m_worker;
+    std::optional<core::Recipe> m_recipe;
+    quint64 m_generation = 0; // signals of a discarded worker carry an older generation
+    bool m_workerRan = false;
+    core::SessionState m_state = core::SessionState::Idle;
+    std::optional<core::SessionState> m_expected; // a command's state, until a snapshot confirms it
+};
+
+} // namespace espalier::app

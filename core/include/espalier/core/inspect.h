@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string>
+
+namespace espalier::core {
+
+/// Readable text summary of an Espalier HDF5 file, recognised by its `format` attribute:
+/// a report (header values, per-layer table of name/shape/numel/kept/density, rounds table, final
+/// numbers, events) or a masks file (per-layer kept/total/density and the overall sparsity).
+/// Sparsity and density are counted from the stored masks and printed as percentages with two
+/// decimals, the way the run printed them. Throws InputError naming the file when it is missing,
+/// not HDF5, or neither a report nor a masks file.
+std::string inspectFile(const std::string& path);
+
+/// The same content as inspectFile, as a JSON object (fractions, not percentages; NaN as null).
+std::string inspectFileJson(const std::string& path);
+
+} // namespace espalier::core

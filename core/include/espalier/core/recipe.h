@@ -1,0 +1,86 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace espalier::core {
+
+/// Which network to prune: a zoo name (lenet300, lenet5, vgg11, vgg16, vgg19, resnet20, resnet32)
+/// or the path of a TorchScript file saved with torch.jit.save.
+struct ModelSpec {
+    std::string name = "lenet300";
+    double widthMultiplier = 1.0; ///< ResNets only; ESPN's ResNet32 uses 2 (widths 32/64/128).
+};
+
+/// Which data to train, score and evaluate on.
+struct DataSpec {
+    std::string name = "fashion-mnist"; ///< fashion-mnist, mnist, kmnist, cifar10, cifar100, hdf5, synthetic
+    std::string root = "/usr/share/datasets/fashion-mnist"; ///< folder, or the .h5 file for hdf5
+    std::optional<std::int64_t> trainLimit;                  ///< use only the first N training samples
+    double validation = 0.0; ///< fraction of the training set held out for validation
+};
+
+struct LrSchedule {
+    std::string type = "none"; ///< none, step, multistep, cosine
+    int step = 30;
+    double gamma = 0.1;
+    std::vector<int> milestones;
+};
+
+struct TrainSettings {
+    int epochs = 10;
+    int batch = 128;
+    std::string optimizer = "sgd"; ///< sgd or adam
+    double lr = 0.01;
+    double momentum = 0.9;
+    bool nesterov = false;
+    double weightDecay = 0.0;
+    LrSchedule lrSchedule{}; // the {} keeps -Wmissing-field-initializers quiet for pretrain{.epochs = 0}
+};
+
+/// How the scoring batch for data-dependent methods (SNIP) is drawn.
+struct ScoringSettings {
+    int samples = 100;     ///< size of the scoring batch
+    bool fileOrder = true; ///< the first N training samples in file order (reproducible across tools)
+};
+
+/// Everything needed to rerun a pruning session headless. JSON keys are documented in docs/recipes.md.
+struct Recipe {
+    ModelSpec model;
+    DataSpec data;
+    std::string method = "magnitude"; ///< magnitude, random, snip
+    std::map<std::string, double> methodParams;
+    double targetSparsity = 0.98;
+    int rounds = 1;
+    std::string schedule = "exponential"; ///< exponential or linear
+    std::string allocation = "global";    ///< global or layerwise
+    std::string collapsePolicy = "block"; ///< block, clamp or proceed
+    std::vector<std::string> exclude;     ///< layer names or glob patterns (*, ?) never pruned
+    std::vector<std::string> locks;       ///< layers whose mask is frozen at its current state
+    std::map<std::string, double> floors; ///< minimum density per layer
+    TrainSettings pretrain{.epochs = 0};  ///< dense training before the first round
+    TrainSettings train;                  ///< training after the final round
+    int roundEpochs = 0;                  ///< training epochs between intermediate rounds
+    ScoringSettings scoring;
+    std::uint64_t seed = 0;
+    int threads = 0; ///< 0 = hardware concurrency
+};
+
+/// Parses a recipe from JSON text. Unknown keys and out-of-range values throw InputError naming the
+/// key and `sourceName`. `overrides` are "dotted.key=value" strings applied before validation.
+Recipe parseRecipe(const std::string& jsonText, const std::string& sourceName,
+                   const std::vector<std::string>& overrides = {});
+
+/// Reads and parses a recipe file (InputError names the file when it cannot be read).
+Recipe loadRecipeFile(const std::string& path, const std::vector<std::string>& overrides = {});
+
+/// Serialises a recipe to JSON text that parseRecipe reads back to an equal recipe.
+std::string recipeToJson(const Recipe& recipe);
+
+/// Throws InputError naming the key of the first invalid value.
+void validateRecipe(const Recipe& recipe, const std::string& sourceName);
+
+} // namespace espalier::core

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace espalier::core {
+
+/// Histogram of log10 |score| for one layer, split into kept and pruned entries.
+struct SaliencyHistogram {
+    std::vector<double> edges;             ///< bins + 1 edges, in log10 |score|
+    std::vector<std::int64_t> keptCounts;  ///< per bin
+    std::vector<std::int64_t> prunedCounts;
+    std::int64_t zeroScores = 0;            ///< scores that are exactly 0 (no log)
+    double threshold = std::numeric_limits<double>::quiet_NaN(); ///< log10 of the smallest kept score
+};
+
+/// Per prunable tensor counts; every number on screen, in reports and on the CLI comes from these.
+struct LayerStats {
+    std::string name;                 ///< parameter name, e.g. "fc1.weight"
+    std::vector<std::int64_t> shape;
+    std::int64_t numel = 0;
+    std::int64_t kept = 0;
+    double floor = 0.0;               ///< minimum density the user asked for
+    bool locked = false;
+    bool collapsed = false;           ///< every weight pruned
+    std::int64_t drift = 0;           ///< non-zero weights found in masked positions
+    SaliencyHistogram histogram;      ///< of the last scoring pass (empty before the first)
+
+    [[nodiscard]] double density() const { return numel > 0 ? double(kept) / double(numel) : 0.0; }
+};
+
+/// One finished training epoch (pretraining, mask discovery or fine-tuning).
+struct EpochRecord {
+    std::string phase; ///< "pretrain", "round", "finetune"
+    int round = 0;     ///< 0 for pretraining
+    int epoch = 0;     ///< 1-based within the phase
+    double lr = 0.0;
+    double trainLoss = 0.0;
+    double trainAccuracy = 0.0;
+    double testLoss = 0.0;
+    double testAccuracy = 0.0;
+    double validationAccuracy = std::numeric_limits<double>::quiet_NaN();
+    double sparsity = 0.0;
+    double seconds = 0.0;
+    double samplesPerSecond = 0.0;
+};
+
+/// One pruning round: score, mask, train, evaluate.
+struct RoundRecord {
+    int round = 0; ///< 1-based
+    double targetSparsity = 0.0;
+    double sparsity = 0.0;
+    double trainLoss = std::numeric_limits<double>::quiet_NaN();
+    double testAccuracy = 0.0;       ///< after the round's training (final epoch)
+    double bestTestAccuracy = 0.0;   ///< best epoch of the round's training (test-set selection!)
+    double validationAccuracy = std::numeric_limits<double>::quiet_NaN();
+    double testLoss = 0.0;
+    double seconds = 0.0;
+    int collapsedLayers = 0;
+};
+
+enum class SessionState { Idle, Running, Paused, Finished, Stopped, Failed };
+
+/// Immutable, torch-free picture of a session, handed to observers (GUI, CLI progress).
+struct Snapshot {
+    SessionState state = SessionState::Idle;
+    std::string phase;          ///< "loading", "pretrain", "scoring", "round", "finetune", "done"
+    int round = 0;
+    int totalRounds = 0;
+    int epoch = 0;
+    int totalEpochs = 0;
+    std::int64_t batch = 0;
+    std::int64_t totalBatches = 0;
+    double runningLoss = 0.0;
+    double sparsity = 0.0;      ///< fraction of prunable weights that are zero by mask
+    double targetSparsity = 0.0;
+    std::int64_t prunableWeights = 0;
+    std::int64_t keptWeights = 0;
+    std::vector<LayerStats> layers;
+    std::vector<EpochRecord> epochs;
+    std::vector<RoundRecord> rounds;
+    std::vector<std::string> events; ///< steering events and warnings, in order
+};
+
+const char* toString(SessionState state);
+
+} // namespace espalier::core

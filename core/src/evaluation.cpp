@@ -1,0 +1,44 @@
+#include "espalier/core/evaluation.h"
+
+#include <thread>
+
+#include "dataset.h"
+#include "model.h"
+#include "prunable.h"
+#include "trainer.h"
+
+namespace espalier::core {
+
+ModelEvaluation evaluateModel(const ModelSpec& modelSpec, const DataSpec& dataSpec, std::uint64_t seed, int threads)
+{
+    at::init_num_threads();
+    at::set_num_threads(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));
+    torch::manual_seed(seed);
+    auto data = loadData(dataSpec, seed);
+    auto model = makeModel(modelSpec, data.sampleShape, data.numClasses);
+    const auto quality = evaluate(model, data.test);
+
+    ModelEvaluation result;
+    result.model = model.name;
+    result.dataset = data.description;
+    result.testAccuracy = quality.accuracy;
+    result.testLoss = quality.loss;
+    result.samples = quality.samples;
+    std::int64_t total = 0;
+    std::int64_t nonZero = 0;
+    for (const auto& t : findPrunableTensors(model.module, {})) {
+        LayerStats s;
+        s.name = t.name;
+        s.shape.assign(t.weight.sizes().begin(), t.weight.sizes().end());
+        s.numel = t.weight.numel();
+        s.kept = t.weight.ne(0).sum().item<std::int64_t>();
+        s.collapsed = s.kept == 0;
+        total += s.numel;
+        nonZero += s.kept;
+        result.layers.push_back(std::move(s));
+    }
+    result.sparsity = total > 0 ? 1.0 - double(nonZero) / double(total) : 0.0;
+    return result;
+}
+
+} // namespace espalier::core

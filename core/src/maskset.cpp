@@ -1,0 +1,93 @@
+#include "maskset.h"
+
+#include <stdexcept>
+
+namespace espalier::core {
+
+MaskSet::MaskSet(const std::vector<PrunableTensor>& tensors) : m_tensors(tensors)
+{
+    for (const auto& t : tensors)
+        m_masks.push_back(torch::ones(t.weight.sizes(), torch::kBool));
+}
+
+void MaskSet::setMasks(std::vector<torch::Tensor> masks)
+{
+    if (masks.size() != m_masks.size())
+        throw std::logic_error("MaskSet::setMasks: wrong number of masks");
+    for (std::size_t i = 0; i < masks.size(); ++i) {
+        if (!masks[i].sizes().equals(m_tensors[i].weight.sizes()))
+            throw std::logic_error("MaskSet::setMasks: mask shape does not match " + m_tensors[i].name);
+        m_masks[i] = masks[i].to(torch::kBool).contiguous();
+    }
+}
+
+void MaskSet::applyToWeights()
+{
+    torch::NoGradGuard noGrad;
+    for (std::size_t i = 0; i < m_masks.size(); ++i)
+        m_tensors[i].weight.mul_(m_masks[i]);
+}
+
+void MaskSet::maskGradients()
+{
+    torch::NoGradGuard noGrad;
+    for (std::size_t i = 0; i < m_masks.size(); ++i) {
+        auto grad = m_tensors[i].weight.mutable_grad();
+        if (grad.defined())
+            grad.mul_(m_masks[i]);
+    }
+}
+
+void MaskSet::maskOptimizerState(torch::optim::Optimizer& optimizer)
+{
+    torch::NoGradGuard noGrad;
+    auto& state = optimizer.state();
+    for (std::size_t i = 0; i < m_masks.size(); ++i) {
+        const auto key = c10::guts::to_string(m_tensors[i].weight.unsafeGetTensorImpl());
+        auto it = state.find(key);
+        if (it == state.end())
+            continue;
+        if (auto* sgd = dynamic_cast<torch::optim::SGDParamState*>(it->second.get())) {
+            if (sgd->momentum_buffer().defined())
+                sgd->momentum_buffer().mul_(m_masks[i]);
+        } else if (auto* adam = dynamic_cast<torch::optim::AdamParamState*>(it->second.get())) {
+            adam->exp_avg().mul_(m_masks[i]);
+            adam->exp_avg_sq().mul_(m_masks[i]);
+        }
+    }
+}
+
+std::int64_t MaskSet::kept(std::size_t layer) const
+{
+    return m_masks[layer].sum().item<std::int64_t>();
+}
+
+std::int64_t MaskSet::totalKept() const
+{
+    std::int64_t k = 0;
+    for (std::size_t i = 0; i < m_masks.size(); ++i)
+        k += kept(i);
+    return k;
+}
+
+std::int64_t MaskSet::totalNumel() const
+{
+    std::int64_t n = 0;
+    for (const auto& m : m_masks)
+        n += m.numel();
+    return n;
+}
+
+double MaskSet::sparsity() const
+{
+    const auto n = totalNumel();
+    return n > 0 ? 1.0 - double(totalKept()) / double(n) : 0.0;
+}
+
+std::int64_t MaskSet::drift(std::size_t layer) const
+{
+    torch::NoGradGuard noGrad;
+    return (m_tensors[layer].weight.ne(0) & m_masks[layer].logical_not()).sum().item<std::int64_t>();
+}
+
+} // namespace espalier::core

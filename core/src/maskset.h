@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "prunable.h"
+
+namespace espalier::core {
+
+/// One explicit bool mask per prunable tensor (no hooks, no reparametrisation). The invariant the
+/// session keeps: a weight whose mask is false is exactly zero after every optimizer step.
+class MaskSet {
+public:
+    MaskSet() = default;
+    explicit MaskSet(const std::vector<PrunableTensor>& tensors);
+
+    [[nodiscard]] std::size_t size() const { return m_masks.size(); }
+    [[nodiscard]] const torch::Tensor& mask(std::size_t layer) const { return m_masks[layer]; }
+    [[nodiscard]] const std::vector<torch::Tensor>& masks() const { return m_masks; }
+
+    /// Replaces every mask (shapes must match; bool tensors).
+    void setMasks(std::vector<torch::Tensor> masks);
+
+    /// Zeroes the masked weights in place.
+    void applyToWeights();
+    /// Zeroes the gradient of masked weights so that momentum and weight decay never move them.
+    void maskGradients();
+    /// Zeroes optimizer state (momentum, Adam moments) of masked entries: a newly pruned weight must
+    /// not be pushed back by momentum accumulated before it was pruned.
+    void maskOptimizerState(torch::optim::Optimizer& optimizer);
+
+    [[nodiscard]] std::int64_t kept(std::size_t layer) const;
+    [[nodiscard]] std::int64_t numel(std::size_t layer) const { return m_masks[layer].numel(); }
+    [[nodiscard]] std::int64_t totalKept() const;
+    [[nodiscard]] std::int64_t totalNumel() const;
+    /// Fraction of prunable weights that are zero by mask.
+    [[nodiscard]] double sparsity() const;
+    /// Non-zero weights in masked positions of `layer` ("mask drift"); 0 when the invariant holds.
+    [[nodiscard]] std::int64_t drift(std::size_t layer) const;
+
+    [[nodiscard]] const std::vector<PrunableTensor>& tensors() const { return m_tensors; }
+
+private:
+    std::vector<PrunableTensor> m_tensors;
+    std::vector<torch::Tensor> m_masks;
+};
+
+} // namespace espalier::core

@@ -1,0 +1,284 @@
+#include "reciperules.h"
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
+#include "espalier/core/errors.h"
+
+namespace espalier::core {
+
+namespace {
+
+std::string joined(const std::vector<std::string>& values)
+{
+    std::string out;
+    for (const auto& v : values)
+        out += (out.empty() ? "" : ", ") + v;
+    return out;
+}
+
+std::string oneOf(const std::vector<std::string>& values) { return "one of " + joined(values); }
+
+bool contains(const std::vector<std::string>& values, const std::string& value)
+{
+    return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+const std::map<std::string, std::string>& rules()
+{
+    static const std::map<std::string, std::string> kRules = {
+        {"", "a JSON object"},
+        {"model", "an object"},
+        {"model.name", "a non-empty string (a zoo name or a TorchScript file)"},
+        {"model.width_multiplier", "a number > 0"},
+        {"data", "an object"},
+        {"data.name", oneOf(recipeDatasets())},
+        {"data.root", "a string (a folder, or the .h5 file when data.name is hdf5)"},
+        {"data.train_limit", "null or an integer >= 1"},
+        {"data.validation", "a number in [0, 1)"},
+        {"method", oneOf(recipeMethods())},
+        {"method_params", "an object of name: number"},
+        {"method_params.*", "a finite number"},
+        {"target_sparsity", "a number in [0, 1)"},
+        {"rounds", "an integer >= 1"},
+        {"schedule", oneOf(recipeSchedules())},
+        {"allocation", oneOf(recipeAllocations())},
+        {"collapse_policy", oneOf(recipeCollapsePolicies())},
+        {"exclude", "an array of non-empty strings"},
+        {"locks", "an array of non-empty strings"},
+        {"floors", "an object of layer: density"},
+        {"floors.*", "a number in [0, 1]"},
+        {"train", "an object"},
+        {"train.epochs", "an integer >= 0"},
+        {"train.batch", "an integer >= 1"},
+        {"train.optimizer", oneOf(recipeOptimizers())},
+        {"train.lr", "a number > 0"},
+        {"train.momentum", "a number in [0, 1)"},
+        {"train.nesterov", "true or false"},
+        {"train.weight_decay", "a number >= 0"},
+        {"train.lr_schedule", "an object"},
+        {"train.lr_schedule.type", oneOf(recipeLrSchedules())},
+        {"train.lr_schedule.step", "an integer >= 1"},
+        {"train.lr_schedule.gamma", "a number > 0"},
+        {"train.lr_schedule.milestones", "an array of strictly increasing integers >= 1"},
+        {"round_epochs", "an integer >= 0"},
+        {"scoring", "an object"},
+        {"scoring.samples", "an integer >= 1"},
+        {"scoring.file_order", "true or false"},
+        {"seed", "a non-negative integer"},
+        {"threads", "an integer >= 0 (0 = hardware concurrency)"},
+    };
+    return kRules;
+}
+
+template <typename T> std::string dumped(const T& value)
+{
+    return nlohmann::json(value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+} // namespace
+
+const std::vector<std::string>& recipeMethods()
+{
+    // Later issues add the scorers; the names are accepted now so recipes written for them parse.
+    static const std::vector<std::string> kMethods = {
+        "magnitude", "random", "snip", "grasp", "synflow", "espn-finetune", "espn-rewind",
+        "imp",       "gmp",    "taylor", "l1-filter", "slimming"};
+    return kMethods;
+}
+
+const std::vector<std::string>& recipeDatasets()
+{
+    static const std::vector<std::string> kDatasets = {"fashion-mnist", "mnist", "kmnist", "cifar10",
+                                                       "cifar100",      "hdf5",  "synthetic"};
+    return kDatasets;
+}
+
+const std::vector<std::string>& recipeSchedules()
+{
+    static const std::vector<std::string> kSchedules = {"exponential", "linear"};
+    return kSchedules;
+}
+
+const std::vector<std::string>& recipeAllocations()
+{
+    static const std::vector<std::string> kAllocations = {"global", "layerwise"};
+    return kAllocations;
+}
+
+const std::vector<std::string>& recipeCollapsePolicies()
+{
+    static const std::vector<std::string> kPolicies = {"block", "clamp", "proceed"};
+    return kPolicies;
+}
+
+const std::vector<std::string>& recipeOptimizers()
+{
+    static const std::vector<std::string> kOptimizers = {"sgd", "adam"};
+    return kOptimizers;
+}
+
+const std::vector<std::string>& recipeLrSchedules()
+{
+    static const std::vector<std::string> kTypes = {"none", "step", "multistep", "cosine"};
+    return kTypes;
+}
+
+std::string ruleFor(const std::string& key)
+{
+    static const std::regex kIndex(R"(\[\d+\])");
+    std::string k = std::regex_replace(key, kIndex, "");
+    if (k.starts_with("pretrain"))
+        k = "train" + k.substr(8);
+    for (const char* map : {"floors.", "method_params."})
+        if (k.starts_with(map))
+            k = std::string(map) + "*";
+    if (key.ends_with("]") && (k == "exclude" || k == "locks"))
+        return "a non-empty string";
+    if (key.ends_with("]") && k == "train.lr_schedule.milestones")
+        return "an integer >= 1, greater than the milestone before it";
+    const auto it = rules().find(k);
+    return it == rules().end() ? "valid" : it->second;
+}
+
+std::string defaultDataRoot(const std::string& dataName)
+{
+    if (dataName == "fashion-mnist" || dataName == "mnist" || dataName == "kmnist")
+        return "/usr/share/datasets/" + dataName;
+    return {};
+}
+
+RecipeSource::RecipeSource(std::string name) : m_name(std::move(name)) {}
+
+void RecipeSource::noteOverride(const std::string& key, const std::string& override)
+{
+    m_overrides[key] = override;
+}
+
+void RecipeSource::fail(const std::string& key, const std::string& what) const
+{
+    std::string message = m_name + ": " + (key.empty() ? "the recipe" : key) + " " + what;
+    for (const auto& [overridden, text] : m_overrides) {
+        // The key itself, a value inside it, or an object the override created on the way to it.
+        const bool related = key == overridden || key.starts_with(overridden + ".") ||
+                             key.starts_with(overridden + "[") || overridden.starts_with(key + ".");
+        if (related) {
+            message += " (set by override \"" + text + "\")";
+            break;
+        }
+    }
+    throw InputError(message);
+}
+
+void RecipeSource::badValue(const std::string& key, const std::string& got) const
+{
+    constexpr std::size_t kMaxShown = 60; // a whole mistyped object would drown the message
+    const std::string shown = got.size() > kMaxShown ? got.substr(0, kMaxShown) + "..." : got;
+    fail(key, "must be " + ruleFor(key) + " (got " + shown + ")");
+}
+
+void RecipeSource::failGeneral(const std::string& message) const
+{
+    throw InputError(m_name + ": " + message);
+}
+
+namespace {
+
+// Comparisons are written so that NaN fails them (the GUI may hand us any double).
+void checkTrain(const TrainSettings& t, const std::string& p, const RecipeSource& src)
+{
+    if (!(t.epochs >= 0))
+        src.badValue(p + ".epochs", dumped(t.epochs));
+    if (!(t.batch >= 1))
+        src.badValue(p + ".batch", dumped(t.batch));
+    if (!contains(recipeOptimizers(), t.optimizer))
+        src.badValue(p + ".optimizer", dumped(t.optimizer));
+    if (!(t.lr > 0) || !std::isfinite(t.lr))
+        src.badValue(p + ".lr", dumped(t.lr));
+    if (!(t.momentum >= 0 && t.momentum < 1))
+        src.badValue(p + ".momentum", dumped(t.momentum));
+    // LibTorch's SGD rejects Nesterov without momentum; say so before a run starts.
+    if (t.optimizer == "sgd" && t.nesterov && t.momentum == 0)
+        src.fail(p + ".nesterov", "requires " + p + ".momentum > 0");
+    if (!(t.weightDecay >= 0) || !std::isfinite(t.weightDecay))
+        src.badValue(p + ".weight_decay", dumped(t.weightDecay));
+    const std::string s = p + ".lr_schedule";
+    if (!contains(recipeLrSchedules(), t.lrSchedule.type))
+        src.badValue(s + ".type", dumped(t.lrSchedule.type));
+    if (!(t.lrSchedule.step >= 1))
+        src.badValue(s + ".step", dumped(t.lrSchedule.step));
+    if (!(t.lrSchedule.gamma > 0) || !std::isfinite(t.lrSchedule.gamma))
+        src.badValue(s + ".gamma", dumped(t.lrSchedule.gamma));
+    const auto& m = t.lrSchedule.milestones;
+    for (std::size_t i = 0; i < m.size(); ++i)
+        if (m[i] < 1 || (i > 0 && m[i] <= m[i - 1]))
+            src.badValue(s + ".milestones", dumped(m));
+}
+
+void checkNames(const std::vector<std::string>& names, const std::string& key, const RecipeSource& src)
+{
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i].empty())
+            src.badValue(key + "[" + std::to_string(i) + "]", "\"\"");
+}
+
+} // namespace
+
+void checkRecipe(const Recipe& r, const RecipeSource& src)
+{
+    if (r.model.name.empty())
+        src.badValue("model.name", "\"\"");
+    if (!(r.model.widthMultiplier > 0) || !std::isfinite(r.model.widthMultiplier))
+        src.badValue("model.width_multiplier", dumped(r.model.widthMultiplier));
+
+    if (!contains(recipeDatasets(), r.data.name))
+        src.badValue("data.name", dumped(r.data.name));
+    if (r.data.name == "hdf5" && r.data.root.empty())
+        src.fail("data.root", "must be the path of the .h5 file when data.name is hdf5");
+    if (r.data.trainLimit && !(*r.data.trainLimit >= 1))
+        src.badValue("data.train_limit", dumped(*r.data.trainLimit));
+    if (!(r.data.validation >= 0 && r.data.validation < 1))
+        src.badValue("data.validation", dumped(r.data.validation));
+
+    if (!contains(recipeMethods(), r.method))
+        src.badValue("method", dumped(r.method));
+    for (const auto& [name, value] : r.methodParams) {
+        if (name.empty())
+            src.fail("method_params", "has an empty parameter name");
+        if (!std::isfinite(value))
+            src.badValue("method_params." + name, dumped(value));
+    }
+    if (!(r.targetSparsity >= 0 && r.targetSparsity < 1))
+        src.badValue("target_sparsity", dumped(r.targetSparsity));
+    if (!(r.rounds >= 1))
+        src.badValue("rounds", dumped(r.rounds));
+    if (!contains(recipeSchedules(), r.schedule))
+        src.badValue("schedule", dumped(r.schedule));
+    if (!contains(recipeAllocations(), r.allocation))
+        src.badValue("allocation", dumped(r.allocation));
+    if (!contains(recipeCollapsePolicies(), r.collapsePolicy))
+        src.badValue("collapse_policy", dumped(r.collapsePolicy));
+    checkNames(r.exclude, "exclude", src);
+    checkNames(r.locks, "locks", src);
+    for (const auto& [layer, density] : r.floors) {
+        if (layer.empty())
+            src.fail("floors", "has an empty layer name");
+        if (!(density >= 0 && density <= 1))
+            src.badValue("floors." + layer, dumped(density));
+    }
+
+    // train first: pretrain inherits from it, and the error should name the key the user wrote.
+    checkTrain(r.train, "train", src);
+    checkTrain(r.pretrain, "pretrain", src);
+    if (!(r.roundEpochs >= 0))
+        src.badValue("round_epochs", dumped(r.roundEpochs));
+    if (!(r.scoring.samples >= 1))
+        src.badValue("scoring.samples", dumped(r.scoring.samples));
+    if (!(r.threads >= 0))
+        src.badValue("threads", dumped(r.threads));
+}
+
+} // namespace espalier::core

@@ -1,0 +1,115 @@
+#include "trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <numbers>
+
+namespace espalier::core {
+
+Trainer::Trainer(Model& model, MaskSet& masks, const TrainSettings& settings)
+    : m_model(model), m_masks(masks), m_settings(settings)
+{
+    auto params = model.parameters();
+    if (settings.optimizer == "adam") {
+        m_optimizer = std::make_unique<torch::optim::Adam>(
+            params, torch::optim::AdamOptions(settings.lr).weight_decay(settings.weightDecay));
+    } else {
+        m_optimizer = std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(settings.lr)
+                                                                      .momentum(settings.momentum)
+                                                                      .nesterov(settings.nesterov)
+                                                                      .weight_decay(settings.weightDecay));
+    }
+}
+
+Trainer::~Trainer() = default;
+
+double Trainer::learningRate(int epoch) const
+{
+    const auto& s = m_settings.lrSchedule;
+    if (s.type == "step")
+        return m_settings.lr * std::pow(s.gamma, epoch / std::max(1, s.step));
+    if (s.type == "multistep") {
+        int passed = 0;
+        for (int m : s.milestones)
+            passed += epoch >= m ? 1 : 0;
+        return m_settings.lr * std::pow(s.gamma, passed);
+    }
+    if (s.type == "cosine" && m_settings.epochs > 0)
+        return m_settings.lr * 0.5 * (1.0 + std::cos(std::numbers::pi * epoch / m_settings.epochs));
+    return m_settings.lr;
+}
+
+void Trainer::onMasksChanged()
+{
+    m_masks.applyToWeights();
+    m_masks.maskOptimizerState(*m_optimizer);
+}
+
+EpochStats Trainer::trainEpoch(int epoch, const TensorDataset& data, torch::Generator& generator,
+                               const BatchCallback& afterBatch)
+{
+    const auto start = std::chrono::steady_clock::now();
+    const double lr = learningRate(epoch);
+    for (auto& group : m_optimizer->param_groups())
+        group.options().set_lr(lr);
+
+    m_model.module.train();
+    const std::int64_t n = data.size();
+    const std::int64_t batch = m_settings.batch;
+    const std::int64_t batches = (n + batch - 1) / batch;
+    auto order = torch::randperm(n, generator, torch::kLong);
+    double lossSum = 0.0;
+    std::int64_t correct = 0;
+    for (std::int64_t b = 0; b < batches; ++b) {
+        auto index = order.slice(0, b * batch, std::min(n, (b + 1) * batch));
+        auto x = data.images.index_select(0, index);
+        auto y = data.labels.index_select(0, index);
+        m_optimizer->zero_grad();
+        auto logits = m_model.forward(x);
+        auto loss = torch::nn::functional::cross_entropy(logits, y);
+        loss.backward();
+        m_masks.maskGradients();
+        m_optimizer->step();
+        m_masks.applyToWeights();
+
+        const double batchLoss = loss.item<double>();
+        if (!std::isfinite(batchLoss))
+            throw std::runtime_error("training diverged: the loss became " + std::to_string(batchLoss) + " in epoch " +
+                                     std::to_string(epoch + 1) + ", batch " + std::to_string(b + 1) +
+                                     " (lower the learning rate)");
+        lossSum += batchLoss * double(index.numel());
+        correct += logits.detach().argmax(1).eq(y).sum().item<std::int64_t>();
+        if (afterBatch)
+            afterBatch({b + 1, batches, lossSum / double(std::min(n, (b + 1) * batch))});
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return {lossSum / double(n), double(correct) / double(n), seconds, double(n) / seconds};
+}
+
+Evaluation evaluate(Model& model, const TensorDataset& data, std::int64_t batch)
+{
+    torch::NoGradGuard noGrad;
+    const bool wasTraining = model.module.is_training();
+    model.module.eval();
+    Evaluation result;
+    double lossSum = 0.0;
+    std::int64_t correct = 0;
+    for (std::int64_t start = 0; start < data.size(); start += batch) {
+        const auto end = std::min(data.size(), start + batch);
+        auto logits = model.forward(data.images.slice(0, start, end));
+        auto y = data.labels.slice(0, start, end);
+        lossSum += torch::nn::functional::cross_entropy(
+                       logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                       .item<double>();
+        correct += logits.argmax(1).eq(y).sum().item<std::int64_t>();
+    }
+    model.module.train(wasTraining);
+    result.samples = data.size();
+    if (result.samples > 0) {
+        result.loss = lossSum / double(result.samples);
+        result.accuracy = double(correct) / double(result.samples);
+    }
+    return result;
+}
+
+} // namespace espalier::core

@@ -1,0 +1,63 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include <torch/torch.h>
+
+#include "dataset.h"
+#include "espalier/core/recipe.h"
+#include "maskset.h"
+#include "model.h"
+
+namespace espalier::core {
+
+struct BatchProgress {
+    std::int64_t batch = 0; ///< 1-based, finished batches
+    std::int64_t totalBatches = 0;
+    double runningLoss = 0.0;
+};
+
+/// Called after every batch: the session's safe point (may throw Cancelled, may block while paused).
+using BatchCallback = std::function<void(const BatchProgress&)>;
+
+struct EpochStats {
+    double loss = 0.0;
+    double accuracy = 0.0;
+    double seconds = 0.0;
+    double samplesPerSecond = 0.0;
+};
+
+struct Evaluation {
+    double loss = 0.0;
+    double accuracy = 0.0;
+    std::int64_t samples = 0;
+};
+
+/// Masked training with torch::optim (SGD with momentum/Nesterov/weight decay, or Adam) and an
+/// epoch-wise LR schedule. Pruned weights stay exactly zero: gradients are masked before the step,
+/// weights re-zeroed after it, and optimizer state is masked whenever the masks change.
+class Trainer {
+public:
+    Trainer(Model& model, MaskSet& masks, const TrainSettings& settings);
+    ~Trainer();
+
+    /// LR of epoch `epoch` (0-based) under the schedule.
+    [[nodiscard]] double learningRate(int epoch) const;
+    EpochStats trainEpoch(int epoch, const TensorDataset& data, torch::Generator& generator,
+                          const BatchCallback& afterBatch = {});
+    /// Call after the masks changed mid-training.
+    void onMasksChanged();
+
+private:
+    Model& m_model;
+    MaskSet& m_masks;
+    TrainSettings m_settings;
+    std::unique_ptr<torch::optim::Optimizer> m_optimizer;
+};
+
+/// Loss and top-1 accuracy of `model` (eval mode, no grad) on `data`.
+Evaluation evaluate(Model& model, const TensorDataset& data, std::int64_t batch = 1000);
+
+} // namespace espalier::core

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <vector>
+
+#include <QWidget>
+
+#include "espalier/core/snapshot.h"
+
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace espalier::widgets {
+
+class LayerTableModel;
+
+/// Sortable table of the prunable tensors with density bars. Lives in: GUI thread.
+class LayerTable : public QWidget {
+    Q_OBJECT
+public:
+    explicit LayerTable(QWidget* parent = nullptr);
+
+    void setLayers(const std::vector<core::LayerStats>& layers);
+    /// Selects the row of `name` (no-op for an unknown name) without emitting layerSelected.
+    void selectLayer(const QString& name);
+    [[nodiscard]] QString selectedLayer() const;
+
+    [[nodiscard]] QTableView* view() const { return m_view; }
+    [[nodiscard]] LayerTableModel* model() const { return m_model; }
+    [[nodiscard]] QSortFilterProxyModel* proxy() const { return m_proxy; }
+
+Q_SIGNALS:
+    /// The user selected a layer (its parameter name, e.g. "fc1.weight").
+    void layerSelected(const QString& name);
+
+private:
+    void onCurrentChanged();
+
+    LayerTableModel* m_model;
+    QSortFilterProxyModel* m_proxy;
+    QTableView* m_view;
+    bool m_selecting = false; // selectLayer() is programmatic, not the user's choice
+};
+
+} // namespace espalier::widgets

@@ -1,0 +1,170 @@
+#include "widgets/layertablemodel.h"
+
+#include <QColor>
+
+#include "widgets/format.h"
+#include "widgets/palette.h"
+
+namespace espalier::widgets {
+namespace {
+
+bool sameLayout(const std::vector<core::LayerStats>& a, const std::vector<core::LayerStats>& b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i].name != b[i].name || a[i].shape != b[i].shape)
+            return false;
+    }
+    return true;
+}
+
+bool sameCounts(const core::LayerStats& a, const core::LayerStats& b)
+{
+    return a.numel == b.numel && a.kept == b.kept && a.floor == b.floor && a.locked == b.locked
+        && a.collapsed == b.collapsed && a.drift == b.drift;
+}
+
+QString statusText(LayerStatus status)
+{
+    switch (status) {
+    case LayerStatus::Ok: return LayerTableModel::tr("ok");
+    case LayerStatus::NearFloor: return LayerTableModel::tr("near floor");
+    case LayerStatus::Collapsed: return LayerTableModel::tr("collapsed");
+    }
+    return {};
+}
+
+} // namespace
+
+LayerStatus layerStatus(const core::LayerStats& layer)
+{
+    if (layer.collapsed || (layer.numel > 0 && layer.kept == 0))
+        return LayerStatus::Collapsed;
+    if (layer.floor > 0.0 && layer.density() <= layer.floor * (1.0 + LayerTableModel::kNearFloorMargin))
+        return LayerStatus::NearFloor;
+    return LayerStatus::Ok;
+}
+
+LayerTableModel::LayerTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void LayerTableModel::setLayers(const std::vector<core::LayerStats>& layers)
+{
+    if (!sameLayout(m_layers, layers)) {
+        beginResetModel();
+        m_layers = layers;
+        endResetModel();
+        return;
+    }
+    int first = -1;
+    int last = -1;
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        if (!sameCounts(m_layers[i], layers[i])) {
+            if (first < 0)
+                first = int(i);
+            last = int(i);
+        }
+    }
+    m_layers = layers;
+    if (first >= 0)
+        Q_EMIT dataChanged(index(first, NameColumn), index(last, StatusColumn));
+}
+
+int LayerTableModel::rowOf(const QString& name) const
+{
+    const std::string key = name.toStdString();
+    for (std::size_t i = 0; i < m_layers.size(); ++i) {
+        if (m_layers[i].name == key)
+            return int(i);
+    }
+    return -1;
+}
+
+int LayerTableModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_layers.size());
+}
+
+int LayerTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant LayerTableModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= int(m_layers.size()))
+        return {};
+    const core::LayerStats& layer = m_layers[std::size_t(index.row())];
+    const int column = index.column();
+    switch (role) {
+    case Qt::DisplayRole: return displayData(layer, column);
+    case SortRole: return sortData(layer, column);
+    case StatusRole: return int(layerStatus(layer));
+    case DensityRole: return layer.density();
+    case Qt::TextAlignmentRole:
+        if (column == ParametersColumn || column == KeptColumn || column == DensityColumn)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return QVariant(Qt::AlignLeft | Qt::AlignVCenter);
+    case Qt::ForegroundRole:
+        if (column == StatusColumn) {
+            switch (layerStatus(layer)) {
+            case LayerStatus::Collapsed: return warningColor();
+            case LayerStatus::NearFloor: return QColor(0xb2, 0x6a, 0x00); // darker than the bar, for text
+            case LayerStatus::Ok: break;
+            }
+        }
+        return {};
+    case Qt::ToolTipRole:
+        if (column == NameColumn && layer.locked)
+            return tr("%1 (locked: its mask does not change)").arg(QString::fromStdString(layer.name));
+        if (column == StatusColumn && layer.floor > 0.0)
+            return tr("floor %1").arg(formatPercent(layer.floor));
+        if (column == StatusColumn && layer.drift > 0)
+            return tr("%1 non-zero weights in pruned positions").arg(formatCount(layer.drift));
+        return {};
+    default: return {};
+    }
+}
+
+QVariant LayerTableModel::displayData(const core::LayerStats& layer, int column) const
+{
+    switch (column) {
+    case NameColumn: return QString::fromStdString(layer.name);
+    case ShapeColumn: return formatShape(layer.shape);
+    case ParametersColumn: return formatCount(layer.numel);
+    case KeptColumn: return formatCount(layer.kept);
+    case DensityColumn: return formatPercent(layer.density());
+    case StatusColumn: return statusText(layerStatus(layer));
+    default: return {};
+    }
+}
+
+QVariant LayerTableModel::sortData(const core::LayerStats& layer, int column) const
+{
+    switch (column) {
+    case NameColumn: return QString::fromStdString(layer.name);
+    case ShapeColumn: return qlonglong(layer.numel); // a shape sorts by its size
+    case ParametersColumn: return qlonglong(layer.numel);
+    case KeptColumn: return qlonglong(layer.kept);
+    case DensityColumn: return layer.density();
+    case StatusColumn: return int(layerStatus(layer));
+    default: return {};
+    }
+}
+
+QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case NameColumn: return tr("Layer");
+    case ShapeColumn: return tr("Shape");
+    case ParametersColumn: return tr("Parameters");
+    case KeptColumn: return tr("Kept");
+    case DensityColumn: return tr("Density");
+    case StatusColumn: return tr("Status");
+    default: return {};
+    }
+}
+
+} // namespace espalier::widgets

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QWidget>
+
+#include "espalier/core/snapshot.h"
+
+class QLabel;
+class QProgressBar;
+
+namespace espalier::widgets {
+
+/// One-line status of a running session: state, phase, round r/R, epoch e/E, batch b/B with a
+/// progress bar, current sparsity (Snapshot::sparsity, two decimals), weights kept and the last
+/// test accuracy. Labels are named stateLabel, phaseLabel, roundLabel, epochLabel, batchLabel,
+/// sparsityLabel, keptLabel, accuracyLabel; the bar is batchProgress. Lives in: GUI thread.
+class ProgressPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ProgressPanel(QWidget* parent = nullptr);
+
+    void setSnapshot(const core::Snapshot& snapshot);
+    /// Shows `state` without a snapshot (e.g. "Failed" when the session never started).
+    void setState(core::SessionState state);
+    /// Back to dashes, for a newly loaded recipe.
+    void clear();
+
+private:
+    QLabel* m_state;
+    QLabel* m_phase;
+    QLabel* m_round;
+    QLabel* m_epoch;
+    QLabel* m_batch;
+    QProgressBar* m_batchProgress;
+    QLabel* m_sparsity;
+    QLabel* m_kept;
+    QLabel* m_accuracy;
+};
+
+} // namespace espalier::widgets
