@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 
 #include "widgets/palette.h"
+#include "widgets/plotstyle.h"
 
 namespace espalier::widgets {
 namespace {
@@ -41,10 +42,8 @@ CurveChart::CurveChart(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlo
     integerTicks->setScaleStrategy(QCPAxisTickerFixed::ssMultiples); // epochs are whole numbers
     integerTicks->setTickCount(8);
     m_plot->xAxis->setTicker(integerTicks);
-    m_plot->legend->setVisible(true);
-    m_plot->legend->setFont(font());
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
-    m_plot->setMinimumHeight(180);
+    applyPlotStyle(m_plot, font());
+    m_plot->axisRect()->setMinimumMargins(QMargins(0, 20, 0, 0)); // room for the round labels
 
     m_emptyText = new QCPItemText(m_plot);
     m_emptyText->position->setType(QCPItemPosition::ptAxisRectRatio);
@@ -60,7 +59,7 @@ CurveChart::CurveChart(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlo
 }
 
 void CurveChart::setHistory(const std::vector<core::EpochRecord>& epochs,
-                            const std::vector<core::RoundRecord>& rounds)
+                            const std::vector<core::RoundRecord>& rounds, int currentRound)
 {
     QVector<double> keys, accuracy, loss;
     double lowestAccuracy = 100.0;
@@ -75,19 +74,25 @@ void CurveChart::setHistory(const std::vector<core::EpochRecord>& epochs,
     }
     m_accuracy->setData(keys, accuracy, /*alreadySorted=*/true);
     m_loss->setData(keys, loss, /*alreadySorted=*/true);
-    setMarkers(roundMarkers(epochs, rounds));
+    setMarkers(roundMarkers(epochs, rounds, currentRound));
 
     m_emptyText->setVisible(epochs.empty());
-    m_plot->xAxis->setRange(0.5, std::max<double>(epochs.size(), 1.0) + 0.5);
-    m_plot->yAxis->setRange(std::max(0.0, std::floor(lowestAccuracy / 10.0) * 10.0 - 5.0), 100.0);
+    // One epoch of room past the last marker, so a round that just pruned is not on the frame.
+    const double lastMarker = m_markers.empty() ? 0.0 : m_markers.back().x + 0.5;
+    m_plot->xAxis->setRange(0.5, std::max({double(epochs.size()), lastMarker, 1.0}) + 0.5);
+    const double lowest = std::max(0.0, std::floor(lowestAccuracy / 10.0) * 10.0 - 5.0);
+    m_plot->yAxis->setRange(lowest, 100.0 + 0.02 * (100.0 - lowest)); // a 100 % line stays off the frame
     m_plot->yAxis2->setRange(0.0, highestLoss > 0.0 ? highestLoss * 1.1 : 1.0);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 std::vector<CurveChart::Marker> CurveChart::roundMarkers(const std::vector<core::EpochRecord>& epochs,
-                                                         const std::vector<core::RoundRecord>& rounds)
+                                                         const std::vector<core::RoundRecord>& rounds,
+                                                         int currentRound)
 {
     std::set<int> roundNumbers;
+    if (currentRound > 0)
+        roundNumbers.insert(currentRound);
     for (const core::RoundRecord& record : rounds)
         roundNumbers.insert(record.round);
     for (const core::EpochRecord& epoch : epochs) {
@@ -128,10 +133,10 @@ void CurveChart::setMarkers(const std::vector<Marker>& markers)
         auto* label = new QCPItemText(m_plot);
         label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
         label->position->setCoords(marker.x, 0.0);
-        label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignTop);
+        label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom); // above the frame, off the curves
+        label->setClipToAxisRect(false);
         label->setText(marker.label);
         label->setColor(warningColor());
-        label->setBrush(QBrush(palette().color(QPalette::Base)));
         m_markerItems.push_back(line);
         m_markerItems.push_back(label);
     }

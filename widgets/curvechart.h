@@ -28,11 +28,13 @@ public:
 
     explicit CurveChart(QWidget* parent = nullptr);
 
-    void setHistory(const std::vector<core::EpochRecord>& epochs, const std::vector<core::RoundRecord>& rounds);
+    /// `currentRound` is Snapshot::round: a round that pruned (or is scoring) before it has a record.
+    void setHistory(const std::vector<core::EpochRecord>& epochs, const std::vector<core::RoundRecord>& rounds,
+                    int currentRound = 0);
 
     /// Marker positions for a history; rounds that pruned without training in between share one.
     static std::vector<Marker> roundMarkers(const std::vector<core::EpochRecord>& epochs,
-                                            const std::vector<core::RoundRecord>& rounds);
+                                            const std::vector<core::RoundRecord>& rounds, int currentRound = 0);
 
     [[nodiscard]] QCustomPlot* plot() const { return m_plot; }
     [[nodiscard]] QCPGraph* accuracyGraph() const { return m_accuracy; }

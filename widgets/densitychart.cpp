@@ -13,6 +13,7 @@
 #include "widgets/format.h"
 #include "widgets/layertablemodel.h"
 #include "widgets/palette.h"
+#include "widgets/plotstyle.h"
 
 namespace espalier::widgets {
 namespace {
@@ -51,6 +52,8 @@ DensityChart::DensityChart(QWidget* parent)
     m_targetLabel->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
     m_targetLabel->setPositionAlignment(Qt::AlignRight | Qt::AlignBottom);
     m_targetLabel->setColor(targetColor());
+    m_targetLabel->setBrush(QBrush(QColor(255, 255, 255, 220))); // readable over a bar
+    m_targetLabel->setPadding(QMargins(3, 1, 3, 1));
     m_emptyText = new QCPItemText(m_plot);
     m_emptyText->position->setType(QCPItemPosition::ptAxisRectRatio);
     m_emptyText->position->setCoords(0.5, 0.5);
@@ -63,10 +66,7 @@ DensityChart::DensityChart(QWidget* parent)
     m_plot->yAxis->setLabel(tr("density (%)"));
     m_plot->yAxis->setNumberFormat(QStringLiteral("g"));
     m_plot->yAxis->setNumberPrecision(3);
-    m_plot->legend->setVisible(true);
-    m_plot->legend->setFont(font());
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
-    m_plot->setMinimumHeight(180);
+    applyPlotStyle(m_plot, font());
 
     auto* title = new QLabel(tr("<b>Density per layer</b>"), this);
     auto* header = new QHBoxLayout;

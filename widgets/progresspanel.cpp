@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include <QHBoxLayout>
+#include <QFontMetrics>
+#include <QGridLayout>
 #include <QLabel>
 #include <QProgressBar>
 
@@ -17,6 +18,13 @@ QLabel* makeLabel(QWidget* parent, const QString& objectName)
     label->setObjectName(objectName);
     label->setTextFormat(Qt::PlainText);
     return label;
+}
+
+void reserveWidth(QLabel* label, const QString& longestText)
+{
+    QFont font = label->font();
+    font.setBold(true); // bold labels need the most room
+    label->setMinimumWidth(QFontMetrics(font).horizontalAdvance(longestText) + 4);
 }
 
 QString ofTotal(const QString& what, qint64 value, qint64 total)
@@ -37,7 +45,7 @@ ProgressPanel::ProgressPanel(QWidget* parent)
 {
     m_batchProgress->setObjectName(QStringLiteral("batchProgress"));
     m_batchProgress->setTextVisible(false);
-    m_batchProgress->setMaximumWidth(140);
+    m_batchProgress->setFixedWidth(140);
     m_batchProgress->setMaximumHeight(fontMetrics().height());
     QFont bold = m_state->font();
     bold.setBold(true);
@@ -45,15 +53,27 @@ ProgressPanel::ProgressPanel(QWidget* parent)
     m_sparsity->setFont(bold);
     m_sparsity->setToolTip(tr("Fraction of prunable weights that are zero by mask"));
 
-    auto* layout = new QHBoxLayout(this);
-    layout->setContentsMargins(4, 2, 4, 2);
-    layout->setSpacing(18);
-    for (QWidget* widget : std::initializer_list<QWidget*>{m_state, m_phase, m_round, m_epoch, m_batch})
-        layout->addWidget(widget);
-    layout->addWidget(m_batchProgress);
-    layout->addStretch(1);
-    for (QWidget* widget : std::initializer_list<QWidget*>{m_sparsity, m_kept, m_accuracy})
-        layout->addWidget(widget);
+    // Two rows in a grid with widths reserved for the longest text, so nothing jumps as numbers change.
+    reserveWidth(m_state, tr("Finished"));
+    reserveWidth(m_phase, tr("Training (round)"));
+    reserveWidth(m_round, tr("Round 888/888"));
+    reserveWidth(m_epoch, tr("Epoch 888/888"));
+    reserveWidth(m_batch, tr("Batch 8888/8888"));
+    reserveWidth(m_sparsity, tr("Sparsity 88.88 % (target 88.88 %)"));
+    auto* layout = new QGridLayout(this);
+    layout->setContentsMargins(8, 2, 8, 2);
+    layout->setHorizontalSpacing(14);
+    layout->setVerticalSpacing(2);
+    layout->addWidget(m_state, 0, 0);
+    layout->addWidget(m_phase, 0, 1);
+    layout->addWidget(m_round, 0, 2);
+    layout->addWidget(m_epoch, 0, 3);
+    layout->addWidget(m_batch, 0, 4);
+    layout->addWidget(m_batchProgress, 0, 5);
+    layout->addWidget(m_sparsity, 1, 0, 1, 3);
+    layout->addWidget(m_kept, 1, 3, 1, 2);
+    layout->addWidget(m_accuracy, 1, 5);
+    layout->setColumnStretch(6, 1);
     clear();
 }
 

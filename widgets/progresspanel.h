@@ -9,7 +9,7 @@ class QProgressBar;
 
 namespace espalier::widgets {
 
-/// One-line status of a running session: state, phase, round r/R, epoch e/E, batch b/B with a
+/// Two-line status of a running session: state, phase, round r/R, epoch e/E, batch b/B with a
 /// progress bar, current sparsity (Snapshot::sparsity, two decimals), weights kept and the last
 /// test accuracy. Labels are named stateLabel, phaseLabel, roundLabel, epochLabel, batchLabel,
 /// sparsityLabel, keptLabel, accuracyLabel; the bar is batchProgress. Lives in: GUI thread.

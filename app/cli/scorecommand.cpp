@@ -36,9 +36,10 @@ int scoreCommand(const ScoreOptions& options)
     recipe.scoring.fileOrder = true;
     recipe.seed = options.seed;
     // Let the recipe parser fill the dataset's default folder and validate every value.
-    recipe = core::parseRecipe(core::recipeToJson(recipe), "score options",
-                               options.dataRoot.empty() ? std::vector<std::string>{"data.root=null"}
-                                                        : std::vector<std::string>{});
+    auto request = nlohmann::json::parse(core::recipeToJson(recipe));
+    if (options.dataRoot.empty())
+        request["data"].erase("root");
+    recipe = core::parseRecipe(request.dump(), "score options");
 
     std::ostream& progress = options.json ? std::cerr : std::cout;
     core::Session session(recipe);

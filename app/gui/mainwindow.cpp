@@ -10,7 +10,6 @@
 #include <QSplitter>
 #include <QStatusBar>
 #include <QToolBar>
-#include <QVBoxLayout>
 
 #include "app/gui/recipelocator.h"
 #include "app/gui/sessioncontroller.h"
@@ -79,16 +78,19 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::createDocks()
 {
-    auto* recipeDock = new QDockWidget(tr("Recipe"), this);
-    recipeDock->setObjectName(QStringLiteral("recipeDock"));
-    recipeDock->setWidget(m_recipeView);
-    addDockWidget(Qt::RightDockWidgetArea, recipeDock);
+    // Both docks sit under the charts, so the live views get the full width of the window.
     auto* logDock = new QDockWidget(tr("Log and events"), this);
     logDock->setObjectName(QStringLiteral("logDock"));
     m_log->setObjectName(QStringLiteral("logView"));
     logDock->setWidget(m_log);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
-    resizeDocks({logDock}, {170}, Qt::Vertical);
+    auto* recipeDock = new QDockWidget(tr("Recipe"), this);
+    recipeDock->setObjectName(QStringLiteral("recipeDock"));
+    recipeDock->setWidget(m_recipeView);
+    addDockWidget(Qt::BottomDockWidgetArea, recipeDock);
+    splitDockWidget(logDock, recipeDock, Qt::Horizontal);
+    resizeDocks({logDock}, {220}, Qt::Vertical);
+    resizeDocks({logDock, recipeDock}, {900, 420}, Qt::Horizontal);
 }
 
 void MainWindow::createMenus()
@@ -216,7 +218,7 @@ void MainWindow::repaintFromSnapshot()
     const core::Snapshot& snapshot = m_latest ? *m_latest : kEmpty;
     m_layerTable->setLayers(snapshot.layers);
     m_densityChart->setLayers(snapshot.layers, m_latest ? snapshot.targetSparsity : 0.0);
-    m_curveChart->setHistory(snapshot.epochs, snapshot.rounds);
+    m_curveChart->setHistory(snapshot.epochs, snapshot.rounds, snapshot.round);
     if (m_latest)
         m_progress->setSnapshot(snapshot);
     m_progress->setState(m_controller->state()); // commands show before the session confirms them

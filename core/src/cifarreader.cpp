@@ -25,7 +25,10 @@ CifarLayout layoutFor(int numClasses) {
     if (numClasses == 10)
         return {{"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
                  "data_batch_5.bin"},
-                "test_batch.bin", 1, 0, "cifar-10-batches-bin"};
+                "test_batch.bin",
+                1,
+                0,
+                "cifar-10-batches-bin"};
     // CIFAR-100: coarse label, then fine label; the 100-class task uses the fine one.
     return {{"train.bin"}, "test.bin", 2, 1, "cifar-100-binary"};
 }
@@ -38,8 +41,7 @@ RawSplit readCifarFile(const std::filesystem::path& path, const CifarLayout& lay
     const std::int64_t recordBytes = layout.labelBytes + kImageBytes;
     if (bytes == 0 || bytes % recordBytes != 0)
         throw InputError(name + ": truncated or wrong format, " + std::to_string(bytes) +
-                         " bytes is not a whole number of " + std::to_string(recordBytes) +
-                         "-byte records");
+                         " bytes is not a whole number of " + std::to_string(recordBytes) + "-byte records");
 
     auto raw = torch::empty({bytes / recordBytes, recordBytes}, torch::kUInt8);
     std::ifstream in(path, std::ios::binary);

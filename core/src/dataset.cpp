@@ -19,8 +19,8 @@ namespace espalier::core {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kDatasetNames = {"fashion-mnist", "mnist",  "kmnist",   "cifar10",
-                                                           "cifar100",      "hdf5",   "synthetic"};
+constexpr std::array<std::string_view, 7> kDatasetNames = {
+    "fashion-mnist", "mnist", "kmnist", "cifar10", "cifar100", "hdf5", "synthetic"};
 
 /// Per-channel statistics of the [0, 1]-scaled training images; empty means "only scale uint8
 /// to [0, 1]" (HDF5 and synthetic data).
@@ -96,14 +96,11 @@ torch::Tensor normalise(const torch::Tensor& images, const Normalisation& norm) 
     return x.mul_(scale).sub_(shift);
 }
 
-/// The first `limit` samples in file order; a copy when the source is float so that the rest
-/// of the file's tensor can be freed.
+/// The first `limit` samples in file order (all of them when the file holds fewer). Float
+/// images are copied so that the rest of the file's tensor is freed; uint8 ones are copied by
+/// normalise() anyway.
 RawSplit applyTrainLimit(const RawSplit& train, const std::optional<std::int64_t>& limit) {
-    if (!limit)
-        return train;
-    if (*limit <= 0)
-        throw InputError("data.train_limit must be a positive number of samples, got " + std::to_string(*limit));
-    if (*limit >= train.size())
+    if (!limit || *limit >= train.size())
         return train;
     auto images = train.images.narrow(0, 0, *limit);
     auto labels = train.labels.narrow(0, 0, *limit);
@@ -121,11 +118,13 @@ TensorDataset take(const TensorDataset& set, const torch::Tensor& indices) {
 DataBundle loadData(const DataSpec& spec, std::uint64_t seed) {
     if (!std::isfinite(spec.validation) || spec.validation < 0.0 || spec.validation >= 1.0)
         throw InputError("data.validation must be in [0, 1), got " + std::to_string(spec.validation));
+    if (spec.trainLimit && *spec.trainLimit <= 0)
+        throw InputError("data.train_limit must be a positive number of samples, got " +
+                         std::to_string(*spec.trainLimit));
 
     Normalisation norm;
     RawDataset raw = readRaw(spec, seed, norm);
     const RawSplit limited = applyTrainLimit(raw.train, spec.trainLimit);
-    raw.train = {}; // let the full decoded file go before the float copies are made
 
     DataBundle bundle;
     bundle.numClasses = raw.numClasses;
@@ -135,7 +134,8 @@ DataBundle loadData(const DataSpec& spec, std::uint64_t seed) {
     bundle.sampleShape.assign(sample.begin(), sample.end());
 
     const std::int64_t n = bundle.train.size();
-    const auto nValidation = static_cast<std::int64_t>(std::llround(spec.validation * static_cast<double>(n)));
+    const auto nValidation =
+        static_cast<std::int64_t>(std::llround(spec.validation * static_cast<double>(n)));
     if (nValidation > 0) {
         if (nValidation >= n)
             throw InputError("data.validation = " + std::to_string(spec.validation) +

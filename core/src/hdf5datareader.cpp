@@ -174,14 +174,16 @@ RawDataset loadHdf5Dataset(const std::string& path) {
             throw reader.error("'X' holds " + std::to_string(n) +
                                " samples, too few to hold out a test set (need 6, or X_test/y_test)");
         auto& train = data.train;
-        data.test = {train.images.narrow(0, n - nTest, nTest).clone(), train.labels.narrow(0, n - nTest, nTest).clone()};
+        data.test = {train.images.narrow(0, n - nTest, nTest).clone(),
+                     train.labels.narrow(0, n - nTest, nTest).clone()};
         train = {train.images.narrow(0, 0, n - nTest).clone(), train.labels.narrow(0, 0, n - nTest).clone()};
     }
 
     const auto maxLabel = std::max(data.train.labels.max().item<std::int64_t>(),
                                    data.test.size() > 0 ? data.test.labels.max().item<std::int64_t>() : 0);
     if (maxLabel >= kMaxClasses)
-        throw reader.error("label " + std::to_string(maxLabel) + " is too large (numClasses = max label + 1)");
+        throw reader.error("label " + std::to_string(maxLabel) +
+                           " is too large (numClasses = max label + 1)");
     data.numClasses = static_cast<int>(maxLabel + 1);
     data.displayName = "HDF5 " + std::filesystem::path(path).filename().string();
     return data;

@@ -15,8 +15,7 @@ using detail::kindName;
 using detail::readStringValues;
 using detail::stringType;
 
-Id::Id(Id&& other) noexcept
-    : m_id(std::exchange(other.m_id, H5I_INVALID_HID)), m_closer(other.m_closer) {}
+Id::Id(Id&& other) noexcept : m_id(std::exchange(other.m_id, H5I_INVALID_HID)), m_closer(other.m_closer) {}
 
 Id& Id::operator=(Id&& other) noexcept {
     if (this != &other) {
@@ -118,7 +117,8 @@ std::string lastError() {
 
 // ---- File ----------------------------------------------------------------------------------
 
-File::File(Id id, std::string display, Mode mode) : m_id(std::move(id)), m_display(std::move(display)), m_mode(mode) {}
+File::File(Id id, std::string display, Mode mode)
+    : m_id(std::move(id)), m_display(std::move(display)), m_mode(mode) {}
 
 File File::create(const std::string& path, const std::string& displayPath) {
     silenceErrors();
@@ -164,8 +164,9 @@ File File::open(const std::string& path) {
 
 Group File::root() const {
     Id group(H5Gopen2(m_id.get(), "/", H5P_DEFAULT), H5Gclose);
+    const bool opened = group.valid();
     Group root(std::move(group), m_display, "/", m_mode);
-    if (!root.id())
+    if (!opened)
         root.fail("/", "cannot open the root group: " + lastError());
     return root;
 }
@@ -255,9 +256,8 @@ std::string Node::readString(const std::string& name) const {
     if (H5Sget_simple_extent_npoints(space.get()) != 1)
         fail(attributeLabel(m_path, name), "holds several values, expected one string");
     std::vector<std::string> values;
-    const bool ok = readStringValues(type.get(), space.get(), 1, values, [&](hid_t mem, void* buf) {
-        return H5Aread(attr.get(), mem, buf);
-    });
+    const bool ok = readStringValues(type.get(), space.get(), 1, values,
+                                     [&](hid_t mem, void* buf) { return H5Aread(attr.get(), mem, buf); });
     if (!ok)
         fail(attributeLabel(m_path, name), "cannot read: " + lastError());
     return values.front();
@@ -297,9 +297,8 @@ std::vector<std::int64_t> Node::readInt64Array(const std::string& name) const {
     Id space(H5Aget_space(attr.get()), H5Sclose);
     if (H5Tget_class(type.get()) != H5T_INTEGER)
         fail(attributeLabel(m_path, name), "is " + kindName(type.get()) + ", expected integers");
-    const hssize_t n = H5Sget_simple_extent_type(space.get()) == H5S_NULL
-                           ? 0
-                           : H5Sget_simple_extent_npoints(space.get());
+    const hssize_t n =
+        H5Sget_simple_extent_type(space.get()) == H5S_NULL ? 0 : H5Sget_simple_extent_npoints(space.get());
     std::vector<std::int64_t> values(std::size_t(std::max<hssize_t>(n, 0)));
     if (!values.empty() && H5Aread(attr.get(), H5T_NATIVE_INT64, values.data()) < 0)
         fail(attributeLabel(m_path, name), "cannot read: " + lastError());

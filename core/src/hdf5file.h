@@ -98,14 +98,12 @@ public:
 
     /// N-d dataset of T (uint8_t, std::int64_t, float, double) in row-major `shape`; large ones
     /// are chunked and deflate-compressed. Returns the dataset so attributes can be added.
-    template <typename T>
-    Node writeDataset(const std::string& name, const std::vector<std::int64_t>& shape,
-                      const std::vector<T>& data) const;
+    template <typename T> Node writeDataset(const std::string& name, const std::vector<std::int64_t>& shape,
+                                            const std::vector<T>& data) const;
     /// Reads a whole dataset, converting to T; the stored type must be of the same kind
     /// (integer for integers, float for floats). `shape` receives the dataset's dimensions.
-    template <typename T>
-    [[nodiscard]] std::vector<T> readDataset(const std::string& name,
-                                             std::vector<std::int64_t>* shape = nullptr) const;
+    template <typename T> [[nodiscard]] std::vector<T>
+    readDataset(const std::string& name, std::vector<std::int64_t>* shape = nullptr) const;
 
     /// 1-D dataset of variable-length UTF-8 strings.
     void writeStrings(const std::string& name, const std::vector<std::string>& values) const;

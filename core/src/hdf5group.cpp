@@ -82,7 +82,8 @@ Group Group::createGroup(const std::string& name) const {
 }
 
 bool Group::has(const std::string& name) const {
-    return !name.empty() && name.find('/') == std::string::npos && H5Lexists(id(), name.c_str(), H5P_DEFAULT) > 0;
+    return !name.empty() && name.find('/') == std::string::npos &&
+           H5Lexists(id(), name.c_str(), H5P_DEFAULT) > 0;
 }
 
 bool Group::hasGroup(const std::string& name) const {
@@ -108,7 +109,8 @@ std::vector<std::string> Group::children() const {
     H5_index_t index = H5_INDEX_NAME;
     Id gcpl(H5Gget_create_plist(id()), H5Pclose);
     unsigned flags = 0;
-    if (gcpl.valid() && H5Pget_link_creation_order(gcpl.get(), &flags) >= 0 && (flags & H5P_CRT_ORDER_TRACKED))
+    if (gcpl.valid() && H5Pget_link_creation_order(gcpl.get(), &flags) >= 0 &&
+        (flags & H5P_CRT_ORDER_TRACKED))
         index = H5_INDEX_CRT_ORDER;
     std::vector<std::string> names;
     for (hsize_t i = 0; i < info.nlinks; ++i) {
@@ -134,9 +136,9 @@ Id Group::openDataset(const std::string& name) const {
     return dataset;
 }
 
-template <typename T>
-Node Group::writeDataset(const std::string& name, const std::vector<std::int64_t>& shape,
-                         const std::vector<T>& data) const {
+template <typename T> Node Group::writeDataset(const std::string& name,
+                                               const std::vector<std::int64_t>& shape,
+                                               const std::vector<T>& data) const {
     checkName(name);
     std::vector<hsize_t> dims;
     std::int64_t numel = 1;
@@ -156,11 +158,13 @@ Node Group::writeDataset(const std::string& name, const std::vector<std::int64_t
         H5Pset_chunk(dcpl.get(), int(chunk.size()), chunk.data());
         H5Pset_deflate(dcpl.get(), kDeflateLevel);
     }
-    Id dataset(H5Dcreate2(id(), name.c_str(), Traits<T>::file(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
-               H5Dclose);
+    Id dataset(
+        H5Dcreate2(id(), name.c_str(), Traits<T>::file(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
+        H5Dclose);
     if (!dataset.valid())
         fail(childPath(name), "cannot create dataset: " + lastError());
-    if (numel > 0 && H5Dwrite(dataset.get(), Traits<T>::mem(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
+    if (numel > 0 &&
+        H5Dwrite(dataset.get(), Traits<T>::mem(), H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()) < 0)
         fail(childPath(name), "cannot write dataset: " + lastError());
     return Node(std::move(dataset), m_file, childPath(name), m_mode);
 }
@@ -179,10 +183,10 @@ std::vector<T> Group::readDataset(const std::string& name, std::vector<std::int6
             enumType = Id(H5Tget_native_type(type.get(), H5T_DIR_ASCEND), H5Tclose);
             memType = enumType.get();
         } else if (cls != H5T_INTEGER) {
-            fail(childPath(name), "holds " + kindName(type.get()) + " values, expected integers");
+            fail(childPath(name), "is stored as " + kindName(type.get()) + ", expected integers");
         }
     } else if (cls != H5T_FLOAT && cls != H5T_INTEGER) {
-        fail(childPath(name), "holds " + kindName(type.get()) + " values, expected numbers");
+        fail(childPath(name), "is stored as " + kindName(type.get()) + ", expected numbers");
     }
     const int rank = H5Sget_simple_extent_ndims(space.get());
     std::vector<hsize_t> dims(std::size_t(std::max(rank, 0)));
@@ -190,7 +194,8 @@ std::vector<T> Group::readDataset(const std::string& name, std::vector<std::int6
         H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
     if (shape != nullptr)
         shape->assign(dims.begin(), dims.end());
-    const hssize_t n = H5Sget_simple_extent_type(space.get()) == H5S_NULL ? 0 : H5Sget_simple_extent_npoints(space.get());
+    const hssize_t n =
+        H5Sget_simple_extent_type(space.get()) == H5S_NULL ? 0 : H5Sget_simple_extent_npoints(space.get());
     std::vector<T> values(std::size_t(std::max<hssize_t>(n, 0)));
     if (!values.empty() && H5Dread(dataset.get(), memType, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()) < 0)
         fail(childPath(name), "cannot read: " + lastError());
@@ -231,8 +236,9 @@ std::vector<std::string> Group::readStrings(const std::string& name) const {
     Id type(H5Dget_type(dataset.get()), H5Tclose);
     Id space(H5Dget_space(dataset.get()), H5Sclose);
     if (H5Tget_class(type.get()) != H5T_STRING)
-        fail(childPath(name), "holds " + kindName(type.get()) + " values, expected strings");
-    const hssize_t n = H5Sget_simple_extent_type(space.get()) == H5S_NULL ? 0 : H5Sget_simple_extent_npoints(space.get());
+        fail(childPath(name), "is stored as " + kindName(type.get()) + ", expected strings");
+    const hssize_t n =
+        H5Sget_simple_extent_type(space.get()) == H5S_NULL ? 0 : H5Sget_simple_extent_npoints(space.get());
     std::vector<std::string> values;
     if (!readStringValues(type.get(), space.get(), std::size_t(std::max<hssize_t>(n, 0)), values,
                           [&](hid_t mem, void* buffer) {

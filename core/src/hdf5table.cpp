@@ -65,8 +65,9 @@ void Group::writeTable(const std::string& name, const std::vector<Column>& colum
     }
     const hsize_t n = rows;
     Id space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-    Id dataset(H5Dcreate2(id(), name.c_str(), fileType.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
-               H5Dclose);
+    Id dataset(
+        H5Dcreate2(id(), name.c_str(), fileType.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        H5Dclose);
     if (!dataset.valid())
         fail(childPath(name), "cannot create dataset: " + lastError());
     if (rows > 0 && H5Dwrite(dataset.get(), memType.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()) < 0)
@@ -98,7 +99,8 @@ std::vector<double> Group::readColumn(const std::string& name, const std::string
     Id member(H5Tget_member_type(type.get(), unsigned(index)), H5Tclose);
     const H5T_class_t cls = H5Tget_class(member.get());
     if (cls != H5T_INTEGER && cls != H5T_FLOAT)
-        fail(childPath(name), "column '" + column + "' holds " + kindName(member.get()) + ", expected numbers");
+        fail(childPath(name),
+             "column '" + column + "' holds " + kindName(member.get()) + ", expected numbers");
     // A compound memory type naming one member reads just that field.
     Id memType(H5Tcreate(H5T_COMPOUND, sizeof(double)), H5Tclose);
     H5Tinsert(memType.get(), column.c_str(), 0, H5T_NATIVE_DOUBLE);

@@ -96,8 +96,7 @@ RawSplit readIdxPair(const std::filesystem::path& root, const std::string& prefi
     if (labels.numel() > 0) {
         const auto maxLabel = labels.max().item<std::int64_t>();
         if (maxLabel >= kMnistClasses)
-            throw InputError(labelsPath + ": label " + std::to_string(maxLabel) +
-                             " out of range [0, 10)");
+            throw InputError(labelsPath + ": label " + std::to_string(maxLabel) + " out of range [0, 10)");
     }
     return {images.unsqueeze(1), labels.to(torch::kLong)};
 }

@@ -54,7 +54,8 @@ void checkMaskData(const std::string& path, const MaskData& mask) {
         numel *= d;
     }
     if (std::int64_t(mask.mask.size()) != numel)
-        fail("mask has " + std::to_string(mask.mask.size()) + " entries, its shape needs " + std::to_string(numel));
+        fail("mask has " + std::to_string(mask.mask.size()) + " entries, its shape needs " +
+             std::to_string(numel));
     if (!mask.scores.empty() && mask.scores.size() != mask.mask.size())
         fail("has " + std::to_string(mask.scores.size()) + " scores for " + std::to_string(mask.mask.size()) +
              " mask entries");

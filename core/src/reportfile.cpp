@@ -27,7 +27,8 @@ std::string utcNow() {
 }
 
 // Pairs every LayerStats with its mask by name; masks without stats get stats from the mask.
-std::vector<std::pair<LayerStats, MaskData>> pairLayers(const std::string& path, const ReportContent& content) {
+std::vector<std::pair<LayerStats, MaskData>> pairLayers(const std::string& path,
+                                                        const ReportContent& content) {
     std::map<std::string, const MaskData*> byName;
     for (const MaskData& mask : content.masks) {
         checkMaskData(path, mask);
@@ -41,7 +42,8 @@ std::vector<std::pair<LayerStats, MaskData>> pairLayers(const std::string& path,
             mask = *it->second;
             byName.erase(it);
         } else if (stats.kept == stats.numel) { // dense layer: its all-ones mask is implied
-            mask = MaskData{stats.name, stats.shape, std::vector<std::uint8_t>(std::size_t(stats.numel), 1), {}};
+            mask =
+                MaskData{stats.name, stats.shape, std::vector<std::uint8_t>(std::size_t(stats.numel), 1), {}};
             checkMaskData(path, mask);
         } else {
             throw std::runtime_error("cannot write '" + path + "': layer '" + stats.name + "' has no mask");
@@ -83,8 +85,8 @@ void writeLayer(const h5::Group& layers, LayerStats stats, const MaskData& mask)
         group.fail(group.path(), "saliency histogram has different kept and pruned bin counts");
     std::vector<std::int64_t> counts = histogram.keptCounts;
     counts.insert(counts.end(), histogram.prunedCounts.begin(), histogram.prunedCounts.end());
-    const h5::Node countsNode = group.writeDataset(
-        "saliency_hist_counts", {2, std::int64_t(histogram.keptCounts.size())}, counts);
+    const h5::Node countsNode =
+        group.writeDataset("saliency_hist_counts", {2, std::int64_t(histogram.keptCounts.size())}, counts);
     countsNode.writeString("rows", "kept, pruned");
     group.writeDataset("saliency_hist_edges", {std::int64_t(histogram.edges.size())}, histogram.edges);
 }
@@ -99,33 +101,41 @@ template <typename T, typename Row, typename F> std::vector<T> column(const std:
 void writeTables(const h5::Group& root, const ReportContent& c) {
     using I = std::int64_t;
     const auto& r = c.rounds;
-    root.writeTable("rounds", {
-        {"round", column<I>(r, [](const RoundRecord& x) { return x.round; })},
-        {"target_sparsity", column<double>(r, [](const RoundRecord& x) { return x.targetSparsity; })},
-        {"sparsity", column<double>(r, [](const RoundRecord& x) { return x.sparsity; })},
-        {"train_loss", column<double>(r, [](const RoundRecord& x) { return x.trainLoss; })},
-        {"test_accuracy", column<double>(r, [](const RoundRecord& x) { return x.testAccuracy; })},
-        {"best_test_accuracy", column<double>(r, [](const RoundRecord& x) { return x.bestTestAccuracy; })},
-        {"validation_accuracy", column<double>(r, [](const RoundRecord& x) { return x.validationAccuracy; })},
-        {"test_loss", column<double>(r, [](const RoundRecord& x) { return x.testLoss; })},
-        {"seconds", column<double>(r, [](const RoundRecord& x) { return x.seconds; })},
-        {"collapsed_layers", column<I>(r, [](const RoundRecord& x) { return x.collapsedLayers; })},
-    });
+    root.writeTable(
+        "rounds",
+        {
+            {"round", column<I>(r, [](const RoundRecord& x) { return x.round; })},
+            {"target_sparsity", column<double>(r, [](const RoundRecord& x) { return x.targetSparsity; })},
+            {"sparsity", column<double>(r, [](const RoundRecord& x) { return x.sparsity; })},
+            {"train_loss", column<double>(r, [](const RoundRecord& x) { return x.trainLoss; })},
+            {"test_accuracy", column<double>(r, [](const RoundRecord& x) { return x.testAccuracy; })},
+            {"best_test_accuracy",
+             column<double>(r, [](const RoundRecord& x) { return x.bestTestAccuracy; })},
+            {"validation_accuracy",
+             column<double>(r, [](const RoundRecord& x) { return x.validationAccuracy; })},
+            {"test_loss", column<double>(r, [](const RoundRecord& x) { return x.testLoss; })},
+            {"seconds", column<double>(r, [](const RoundRecord& x) { return x.seconds; })},
+            {"collapsed_layers", column<I>(r, [](const RoundRecord& x) { return x.collapsedLayers; })},
+        });
     const auto& e = c.epochs;
-    root.writeTable("epochs", {
-        {"phase", column<std::string>(e, [](const EpochRecord& x) { return x.phase; })},
-        {"round", column<I>(e, [](const EpochRecord& x) { return x.round; })},
-        {"epoch", column<I>(e, [](const EpochRecord& x) { return x.epoch; })},
-        {"lr", column<double>(e, [](const EpochRecord& x) { return x.lr; })},
-        {"train_loss", column<double>(e, [](const EpochRecord& x) { return x.trainLoss; })},
-        {"train_accuracy", column<double>(e, [](const EpochRecord& x) { return x.trainAccuracy; })},
-        {"test_loss", column<double>(e, [](const EpochRecord& x) { return x.testLoss; })},
-        {"test_accuracy", column<double>(e, [](const EpochRecord& x) { return x.testAccuracy; })},
-        {"validation_accuracy", column<double>(e, [](const EpochRecord& x) { return x.validationAccuracy; })},
-        {"sparsity", column<double>(e, [](const EpochRecord& x) { return x.sparsity; })},
-        {"seconds", column<double>(e, [](const EpochRecord& x) { return x.seconds; })},
-        {"samples_per_second", column<double>(e, [](const EpochRecord& x) { return x.samplesPerSecond; })},
-    });
+    root.writeTable(
+        "epochs",
+        {
+            {"phase", column<std::string>(e, [](const EpochRecord& x) { return x.phase; })},
+            {"round", column<I>(e, [](const EpochRecord& x) { return x.round; })},
+            {"epoch", column<I>(e, [](const EpochRecord& x) { return x.epoch; })},
+            {"lr", column<double>(e, [](const EpochRecord& x) { return x.lr; })},
+            {"train_loss", column<double>(e, [](const EpochRecord& x) { return x.trainLoss; })},
+            {"train_accuracy", column<double>(e, [](const EpochRecord& x) { return x.trainAccuracy; })},
+            {"test_loss", column<double>(e, [](const EpochRecord& x) { return x.testLoss; })},
+            {"test_accuracy", column<double>(e, [](const EpochRecord& x) { return x.testAccuracy; })},
+            {"validation_accuracy",
+             column<double>(e, [](const EpochRecord& x) { return x.validationAccuracy; })},
+            {"sparsity", column<double>(e, [](const EpochRecord& x) { return x.sparsity; })},
+            {"seconds", column<double>(e, [](const EpochRecord& x) { return x.seconds; })},
+            {"samples_per_second",
+             column<double>(e, [](const EpochRecord& x) { return x.samplesPerSecond; })},
+        });
 }
 
 LayerStats readLayer(const h5::Group& layers, const std::string& name, MaskData& mask) {
@@ -166,20 +176,21 @@ void readTables(const h5::Group& root, ReportContent& c) {
     if (root.has("rounds")) {
         const auto col = [&](const char* name) { return root.readColumn("rounds", name); };
         const auto round = col("round"), target = col("target_sparsity"), sparsity = col("sparsity"),
-                   trainLoss = col("train_loss"), test = col("test_accuracy"), best = col("best_test_accuracy"),
-                   validation = col("validation_accuracy"), testLoss = col("test_loss"), seconds = col("seconds"),
-                   collapsed = col("collapsed_layers");
+                   trainLoss = col("train_loss"), test = col("test_accuracy"),
+                   best = col("best_test_accuracy"), validation = col("validation_accuracy"),
+                   testLoss = col("test_loss"), seconds = col("seconds"), collapsed = col("collapsed_layers");
         for (std::size_t i = 0; i < round.size(); ++i)
-            c.rounds.push_back(RoundRecord{int(round[i]), target[i], sparsity[i], trainLoss[i], test[i], best[i],
-                                           validation[i], testLoss[i], seconds[i], int(collapsed[i])});
+            c.rounds.push_back(RoundRecord{int(round[i]), target[i], sparsity[i], trainLoss[i], test[i],
+                                           best[i], validation[i], testLoss[i], seconds[i],
+                                           int(collapsed[i])});
     }
     if (root.has("epochs")) {
         const auto col = [&](const char* name) { return root.readColumn("epochs", name); };
         const auto phase = root.readStringColumn("epochs", "phase");
         const auto round = col("round"), epoch = col("epoch"), lr = col("lr"), trainLoss = col("train_loss"),
-                   trainAccuracy = col("train_accuracy"), testLoss = col("test_loss"), test = col("test_accuracy"),
-                   validation = col("validation_accuracy"), sparsity = col("sparsity"), seconds = col("seconds"),
-                   speed = col("samples_per_second");
+                   trainAccuracy = col("train_accuracy"), testLoss = col("test_loss"),
+                   test = col("test_accuracy"), validation = col("validation_accuracy"),
+                   sparsity = col("sparsity"), seconds = col("seconds"), speed = col("samples_per_second");
         for (std::size_t i = 0; i < phase.size(); ++i)
             c.epochs.push_back(EpochRecord{phase[i], int(round[i]), int(epoch[i]), lr[i], trainLoss[i],
                                            trainAccuracy[i], testLoss[i], test[i], validation[i], sparsity[i],

@@ -28,7 +28,8 @@ void writeBytes(const std::string& path, const std::vector<std::uint8_t>& bytes,
     if (gz) {
         gzFile f = gzopen(path.c_str(), "wb");
         QVERIFY(f != nullptr);
-        QCOMPARE(gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())), static_cast<int>(bytes.size()));
+        QCOMPARE(gzwrite(f, bytes.data(), static_cast<unsigned>(bytes.size())),
+                 static_cast<int>(bytes.size()));
         gzclose(f);
         return;
     }
@@ -76,7 +77,8 @@ struct MnistFixture {
         auto pixels = trainPixels();
         pixels.resize(pixels.size() - cutImageBytes);
         if (writeTrainImages)
-            writeBytes(dir + "/train-images-idx3-ubyte" + ext, idx(imageMagic, {images, rows, 28}, pixels), gz);
+            writeBytes(dir + "/train-images-idx3-ubyte" + ext, idx(imageMagic, {images, rows, 28}, pixels),
+                       gz);
         std::vector<std::uint8_t> trainLabels(labels);
         for (std::uint32_t i = 0; i < labels; ++i)
             trainLabels[i] = static_cast<std::uint8_t>((firstLabel + i) % 10);
@@ -143,7 +145,9 @@ DataSpec spec(const std::string& name, const std::string& root = {},
     return s;
 }
 
-std::vector<std::int64_t> labelsOf(std::initializer_list<std::int64_t> l) { return l; }
+std::vector<std::int64_t> labelsOf(std::initializer_list<std::int64_t> l) {
+    return l;
+}
 
 std::vector<std::int64_t> toVector(const torch::Tensor& t) {
     auto c = t.contiguous();
@@ -201,7 +205,8 @@ void TestDatasets::fashionMnist() {
     QCOMPARE(d.validation.size(), std::int64_t{0});
     QCOMPARE(d.numClasses, 10);
     QCOMPARE(d.sampleShape, (std::vector<std::int64_t>{1, 28, 28}));
-    QCOMPARE(QString::fromStdString(d.description), QStringLiteral("Fashion-MNIST (60000 train, 10000 test)"));
+    QCOMPARE(QString::fromStdString(d.description),
+             QStringLiteral("Fashion-MNIST (60000 train, 10000 test)"));
     QCOMPARE(d.train.labels.min().item<std::int64_t>(), std::int64_t{0});
     QCOMPARE(d.train.labels.max().item<std::int64_t>(), std::int64_t{9});
     // Fashion-MNIST is balanced: 6000 per class in train.
@@ -240,7 +245,8 @@ void TestDatasets::validationSplit() {
     // Find each sample's index among the first 1000 by exact image match.
     const auto base = m_fashion.train.images.narrow(0, 0, 1000).flatten(1);
     auto indicesOf = [&base](const TensorDataset& part) {
-        const auto [dist, idx] = torch::cdist(part.images.flatten(1), base, 2.0, /*compute_mode=exact*/ 2).min(1);
+        const auto [dist, idx] =
+            torch::cdist(part.images.flatten(1), base, 2.0, /*compute_mode=exact*/ 2).min(1);
         [&] { QVERIFY(dist.max().item<float>() < 1e-3F); }();
         return toVector(idx);
     };
@@ -250,8 +256,8 @@ void TestDatasets::validationSplit() {
     std::set<std::int64_t> all(trainIdx.begin(), trainIdx.end());
     all.insert(validationIdx.begin(), validationIdx.end());
     QCOMPARE(all.size(), std::size_t{1000}); // disjoint and complete
-    QVERIFY(torch::equal(a.validation.labels, m_fashion.train.labels.index_select(
-                                                  0, torch::tensor(validationIdx, torch::kLong))));
+    QVERIFY(torch::equal(a.validation.labels,
+                         m_fashion.train.labels.index_select(0, torch::tensor(validationIdx, torch::kLong))));
 
     const auto same = loadData(fashion, 7);
     QVERIFY(torch::equal(same.validation.images, a.validation.images));
@@ -273,8 +279,9 @@ void TestDatasets::idxRoundTrip() {
     MnistFixture fixture;
     fixture.gz = gz;
     fixture.write(dir.path().toStdString());
-    for (const auto& [name, mean, stdev] : {std::tuple{"mnist", 0.1307, 0.3081}, std::tuple{"kmnist", 0.1918, 0.3483},
-                                            std::tuple{"fashion-mnist", 0.28604, 0.35302}}) {
+    for (const auto& [name, mean, stdev] :
+         {std::tuple{"mnist", 0.1307, 0.3081}, std::tuple{"kmnist", 0.1918, 0.3483},
+          std::tuple{"fashion-mnist", 0.28604, 0.35302}}) {
         const auto d = loadData(spec(name, dir.path().toStdString()), 0);
         QCOMPARE(d.train.images.sizes().vec(), (std::vector<std::int64_t>{3, 1, 28, 28}));
         QCOMPARE(toVector(d.train.labels), labelsOf({1, 2, 3}));
@@ -338,7 +345,8 @@ void TestDatasets::hdf5WithTestSet() {
     QCOMPARE(d.validation.size(), std::int64_t{2});
     QCOMPARE(toVector(d.test.labels), labelsOf({7, 0, 1}));
     QVERIFY(torch::allclose(d.test.images, uint8Tensor(pattern(3 * 32, 6), {3, 2, 4, 4}) / 255.0));
-    QCOMPARE(QString::fromStdString(d.description), QStringLiteral("HDF5 data.h5 (8 train, 2 validation, 3 test)"));
+    QCOMPARE(QString::fromStdString(d.description),
+             QStringLiteral("HDF5 data.h5 (8 train, 2 validation, 3 test)"));
 }
 
 void TestDatasets::hdf5WithoutTestSet() {
@@ -398,7 +406,8 @@ void TestDatasets::badSpec_data() {
     QTest::addRow("zero train_limit") << "synthetic" << qint64(0) << 0.0 << "data.train_limit";
     QTest::addRow("negative validation") << "synthetic" << qint64(-1) << -0.1 << "data.validation";
     QTest::addRow("validation one") << "synthetic" << qint64(-1) << 1.0 << "data.validation";
-    QTest::addRow("validation leaves nothing") << "synthetic" << qint64(1) << 0.9 << "leaves no training samples";
+    QTest::addRow("validation leaves nothing")
+        << "synthetic" << qint64(1) << 0.9 << "leaves no training samples";
 }
 
 void TestDatasets::badSpec() {
@@ -419,24 +428,60 @@ void TestDatasets::corruptFiles_data() {
     QTest::addColumn<QString>("fixture");
     QTest::addColumn<QString>("file");    // must appear in the message
     QTest::addColumn<QString>("problem"); // must appear in the message
-    QTest::addRow("idx missing file") << "idx-missing" << "train-images-idx3-ubyte.gz" << "not found";
-    QTest::addRow("idx bad magic") << "idx-magic" << "train-images-idx3-ubyte" << "bad IDX magic";
-    QTest::addRow("idx truncated") << "idx-truncated" << "train-images-idx3-ubyte" << "truncated";
-    QTest::addRow("idx truncated gzip") << "idx-truncated-gz" << "train-images-idx3-ubyte.gz" << "truncated";
-    QTest::addRow("idx count mismatch") << "idx-count" << "train-labels-idx1-ubyte" << "holds 3 images";
-    QTest::addRow("idx wrong image size") << "idx-size" << "train-images-idx3-ubyte" << "wrong image size";
-    QTest::addRow("idx label out of range") << "idx-label" << "train-labels-idx1-ubyte" << "out of range";
-    QTest::addRow("cifar missing batch") << "cifar-missing" << "data_batch_3.bin" << "not found";
-    QTest::addRow("cifar truncated") << "cifar-truncated" << "test_batch.bin" << "truncated";
-    QTest::addRow("cifar label out of range") << "cifar-label" << "data_batch_5.bin" << "out of range";
-    QTest::addRow("hdf5 missing file") << "h5-nofile" << "data.h5" << "not found";
-    QTest::addRow("hdf5 not hdf5") << "h5-text" << "data.h5" << "not a readable HDF5";
-    QTest::addRow("hdf5 missing X") << "h5-no-x" << "data.h5" << "missing dataset 'X'";
-    QTest::addRow("hdf5 missing y_test") << "h5-no-ytest" << "data.h5" << "missing dataset 'y_test'";
-    QTest::addRow("hdf5 wrong rank") << "h5-rank" << "data.h5" << "'X' has rank 2";
-    QTest::addRow("hdf5 length mismatch") << "h5-length" << "data.h5" << "holds 6 samples but 'y' holds 5";
-    QTest::addRow("hdf5 negative label") << "h5-negative" << "data.h5" << "negative label -1";
-    QTest::addRow("hdf5 float labels") << "h5-float-y" << "data.h5" << "integer labels";
+    QTest::addRow("idx missing file") << "idx-missing"
+                                      << "train-images-idx3-ubyte.gz"
+                                      << "not found";
+    QTest::addRow("idx bad magic") << "idx-magic"
+                                   << "train-images-idx3-ubyte"
+                                   << "bad IDX magic";
+    QTest::addRow("idx truncated") << "idx-truncated"
+                                   << "train-images-idx3-ubyte"
+                                   << "truncated";
+    QTest::addRow("idx truncated gzip") << "idx-truncated-gz"
+                                        << "train-images-idx3-ubyte.gz"
+                                        << "truncated";
+    QTest::addRow("idx count mismatch") << "idx-count"
+                                        << "train-labels-idx1-ubyte"
+                                        << "holds 3 images";
+    QTest::addRow("idx wrong image size") << "idx-size"
+                                          << "train-images-idx3-ubyte"
+                                          << "wrong image size";
+    QTest::addRow("idx label out of range") << "idx-label"
+                                            << "train-labels-idx1-ubyte"
+                                            << "out of range";
+    QTest::addRow("cifar missing batch") << "cifar-missing"
+                                         << "data_batch_3.bin"
+                                         << "not found";
+    QTest::addRow("cifar truncated") << "cifar-truncated"
+                                     << "test_batch.bin"
+                                     << "truncated";
+    QTest::addRow("cifar label out of range") << "cifar-label"
+                                              << "data_batch_5.bin"
+                                              << "out of range";
+    QTest::addRow("hdf5 missing file") << "h5-nofile"
+                                       << "data.h5"
+                                       << "not found";
+    QTest::addRow("hdf5 not hdf5") << "h5-text"
+                                   << "data.h5"
+                                   << "not a readable HDF5";
+    QTest::addRow("hdf5 missing X") << "h5-no-x"
+                                    << "data.h5"
+                                    << "missing dataset 'X'";
+    QTest::addRow("hdf5 missing y_test") << "h5-no-ytest"
+                                         << "data.h5"
+                                         << "missing dataset 'y_test'";
+    QTest::addRow("hdf5 wrong rank") << "h5-rank"
+                                     << "data.h5"
+                                     << "'X' has rank 2";
+    QTest::addRow("hdf5 length mismatch") << "h5-length"
+                                          << "data.h5"
+                                          << "holds 6 samples but 'y' holds 5";
+    QTest::addRow("hdf5 negative label") << "h5-negative"
+                                         << "data.h5"
+                                         << "negative label -1";
+    QTest::addRow("hdf5 float labels") << "h5-float-y"
+                                       << "data.h5"
+                                       << "integer labels";
 }
 
 void TestDatasets::corruptFiles() {
@@ -501,6 +546,7 @@ void TestDatasets::corruptFiles() {
         QFAIL("no InputError");
     } catch (const InputError& e) {
         const QString message = QString::fromUtf8(e.what());
+        qInfo("%s", e.what()); // the log doubles as a catalogue of the messages users see
         QVERIFY2(message.contains(file), e.what());
         QVERIFY2(message.contains(problem), e.what());
     }

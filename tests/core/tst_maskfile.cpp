@@ -89,7 +89,8 @@ void TestMaskFile::roundTrip_data() {
     QTest::addColumn<QList<qint64>>("shape");
     QTest::addColumn<bool>("scores");
     QTest::addRow("linear") << QStringLiteral("fc1.weight") << QList<qint64>{30, 20} << false;
-    QTest::addRow("conv with scores") << QStringLiteral("features.0.weight") << QList<qint64>{8, 3, 3, 3} << true;
+    QTest::addRow("conv with scores")
+        << QStringLiteral("features.0.weight") << QList<qint64>{8, 3, 3, 3} << true;
     QTest::addRow("vector") << QStringLiteral("bias_like") << QList<qint64>{7} << true;
     QTest::addRow("empty") << QStringLiteral("empty.weight") << QList<qint64>{0, 4} << false;
     QTest::addRow("large, compressed") << QStringLiteral("fc1.weight") << QList<qint64>{300, 784} << true;
@@ -167,14 +168,18 @@ void TestMaskFile::writeToUnwritableFolderThrows() {
     QVERIFY(::chmod(folder.toLocal8Bit().constData(), 0555) == 0);
     // root ignores permissions: fall back to a folder that is a regular file (ENOTDIR).
     const bool permissionsApply = !QFile(folder + QStringLiteral("/probe")).open(QIODevice::WriteOnly);
-    const std::string target = permissionsApply ? path : (dir.filePath(QStringLiteral("masks.h5")) + QStringLiteral("/x.h5")).toStdString();
+    const std::string target =
+        permissionsApply ? path
+                         : (dir.filePath(QStringLiteral("masks.h5")) + QStringLiteral("/x.h5")).toStdString();
     if (!permissionsApply)
         writeBytes(dir.filePath(QStringLiteral("masks.h5")).toStdString(), "not a folder");
-    const QString message = messageOf<std::runtime_error>(
-        [&] { writeMasksFile(target, {makeMask("fc1.weight", {10, 10}, 0.9, false, 2)}); });
+    const QString message = messageOf<std::runtime_error>([&] {
+        writeMasksFile(target, {makeMask("fc1.weight", {10, 10}, 0.9, false, 2)});
+    });
     ::chmod(folder.toLocal8Bit().constData(), 0755);
     QVERIFY2(message.contains(QString::fromStdString(target)), qPrintable(message));
-    QVERIFY2(message.contains(QStringLiteral("Permission denied")) || message.contains(QStringLiteral("Not a directory")),
+    QVERIFY2(message.contains(QStringLiteral("Permission denied")) ||
+                 message.contains(QStringLiteral("Not a directory")),
              qPrintable(message));
     QCOMPARE(readMasksFile(path)[0].mask, earlier.mask);
     QVERIFY(noTempFilesIn(folder));
@@ -202,7 +207,8 @@ void TestMaskFile::badMaskDataThrows() {
     MaskData wrongSize = makeMask("fc1.weight", {4, 4}, 0.5, false);
     wrongSize.mask.pop_back();
     QString message = messageOf<std::runtime_error>([&] { writeMasksFile(path, {wrongSize}); });
-    QVERIFY2(message.contains(QStringLiteral("fc1.weight")) && message.contains(QStringLiteral("15")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("fc1.weight")) && message.contains(QStringLiteral("15")),
+             qPrintable(message));
     MaskData slash = makeMask("a/b", {2, 2}, 0.5, false);
     message = messageOf<std::runtime_error>([&] { writeMasksFile(path, {slash}); });
     QVERIFY2(message.contains(QStringLiteral("a/b")), qPrintable(message));
@@ -222,7 +228,8 @@ void TestMaskFile::unreadableFileGivesInputError_data() {
 void TestMaskFile::unreadableFileGivesInputError() {
     QFETCH(QString, kind);
     QTemporaryDir dir;
-    const std::string path = dir.filePath(QStringLiteral("input-") + kind + QStringLiteral(".h5")).toStdString();
+    const std::string path =
+        dir.filePath(QStringLiteral("input-") + kind + QStringLiteral(".h5")).toStdString();
     if (kind == QLatin1String("empty")) {
         writeBytes(path, "");
     } else if (kind == QLatin1String("garbage")) {
@@ -264,7 +271,8 @@ void TestMaskFile::foreignOrBrokenContentGivesInputError() {
             if (kind == QLatin1String("float"))
                 masks.writeDataset<double>("fc1.weight", {2}, {0.0, 1.0});
             else
-                masks.writeDataset<std::uint8_t>("fc1.weight", {3}, {0, 1, std::uint8_t(kind == QLatin1String("value") ? 2 : 1)});
+                masks.writeDataset<std::uint8_t>(
+                    "fc1.weight", {3}, {0, 1, std::uint8_t(kind == QLatin1String("value") ? 2 : 1)});
         }
     }
     file.close();
@@ -277,13 +285,14 @@ void TestMaskFile::inspectShowsLayersAndSparsity() {
     QTemporaryDir dir;
     const std::string path = dir.filePath(QStringLiteral("masks.h5")).toStdString();
     MaskData a = makeMask("features.0.weight", {10, 10}, 0.0, true); // 100 weights
-    MaskData b = makeMask("fc1.weight", {20, 45}, 0.0, false);        // 900 weights
-    a.mask[0] = a.mask[1] = 1;                                        // keep 2 of 100
+    MaskData b = makeMask("fc1.weight", {20, 45}, 0.0, false);       // 900 weights
+    a.mask[0] = a.mask[1] = 1;                                       // keep 2 of 100
     for (int i = 0; i < 18; ++i)
-        b.mask[std::size_t(i) * 50] = 1;                              // keep 18 of 900
+        b.mask[std::size_t(i) * 50] = 1; // keep 18 of 900
     writeMasksFile(path, {a, b});
     const QString text = QString::fromStdString(inspectFile(path));
-    QVERIFY2(text.contains(QStringLiteral("features.0.weight")) && text.contains(QStringLiteral("fc1.weight")),
+    QVERIFY2(text.contains(QStringLiteral("features.0.weight")) &&
+                 text.contains(QStringLiteral("fc1.weight")),
              qPrintable(text));
     QVERIFY2(text.contains(QStringLiteral("98.00 %")), qPrintable(text)); // 20 of 1000 kept
     QVERIFY2(text.contains(QStringLiteral("2.00 %")), qPrintable(text));  // both layers' density

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void markerBeforeFirstEpochOfEachRound();
     void roundsWithoutTrainingShareAMarker();
     void roundRecordedBeforeItsEpochs();
+    void currentRoundMarkedBeforeItsRecord();
 };
 
 void TestCurveChart::plotsEveryEpochAcrossPhases()
@@ -85,6 +86,19 @@ void TestCurveChart::roundRecordedBeforeItsEpochs()
     QCOMPARE(markers.size(), std::size_t(1));
     QCOMPARE(markers[0].x, 1.5);
     QVERIFY(CurveChart::roundMarkers({epoch("pretrain", 0, 0.8, 1)}, {}).empty());
+}
+
+void TestCurveChart::currentRoundMarkedBeforeItsRecord()
+{
+    // Round 1 has pruned and is fine-tuning: no RoundRecord and no epoch of it yet.
+    const auto markers = CurveChart::roundMarkers({epoch("pretrain", 0, 0.8, 1), epoch("pretrain", 0, 0.8, 1)}, {},
+                                                  /*currentRound=*/1);
+    QCOMPARE(markers.size(), std::size_t(1));
+    QCOMPARE(markers[0].x, 2.5);
+
+    CurveChart chart;
+    chart.setHistory({epoch("pretrain", 0, 0.8, 1), epoch("pretrain", 0, 0.8, 1)}, {}, 1);
+    QVERIFY(chart.plot()->xAxis->range().upper > 2.5); // the marker is inside the frame
 }
 
 QTEST_MAIN(TestCurveChart)
