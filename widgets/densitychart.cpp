@@ -79,6 +79,7 @@ DensityChart::DensityChart(QWidget* parent)
     layout->addWidget(m_plot, 1);
 
     connect(m_logCheck, &QCheckBox::toggled, this, &DensityChart::setLogScale);
+    connect(m_logCheck, &QCheckBox::clicked, this, [this] { m_userChoseScale = true; });
     connect(m_plot, &QCustomPlot::mouseMove, this, &DensityChart::onMouseMove);
     connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
         const int layer = layerAt(event->position().x());
@@ -128,6 +129,9 @@ void DensityChart::setLayers(const std::vector<core::LayerStats>& layers, double
         updateTicks();
     }
     m_emptyText->setVisible(m_names.isEmpty());
+    const bool wantLog = !m_names.isEmpty() && m_targetDensity < kLogBelowDensity;
+    if (!m_userChoseScale && wantLog != m_logScale)
+        setLogScale(wantLog); // 2 % and 0.4 % bars are invisible on a linear axis
     updateRange();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -26,7 +26,9 @@ public:
 
     /// Shows `layers`; the target line sits at density 1 − targetSparsity.
     void setLayers(const std::vector<core::LayerStats>& layers, double targetSparsity);
+    /// Until the user picks a scale, it follows the target: logarithmic below kLogBelowDensity.
     void setLogScale(bool on);
+    static constexpr double kLogBelowDensity = 0.05;
     [[nodiscard]] bool logScale() const { return m_logScale; }
 
     [[nodiscard]] int layerCount() const { return int(m_names.size()); }
@@ -58,6 +60,7 @@ private:
     QStringList m_names;
     double m_targetDensity = 1.0;
     bool m_logScale = false;
+    bool m_userChoseScale = false;
 };
 
 } // namespace espalier::widgets

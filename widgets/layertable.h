@@ -17,7 +17,6 @@ class LayerTableModel;
 class LayerTable : public QWidget {
     Q_OBJECT
 public:
-    static constexpr int kPreferredWidth = 520;
 
     explicit LayerTable(QWidget* parent = nullptr);
 
@@ -25,9 +24,6 @@ public:
     /// Selects the row of `name` (no-op for an unknown name) without emitting layerSelected.
     void selectLayer(const QString& name);
     [[nodiscard]] QString selectedLayer() const;
-
-    /// Wide enough for every column with a readable density bar, so a splitter starts there.
-    [[nodiscard]] QSize sizeHint() const override { return {kPreferredWidth, 300}; }
 
     [[nodiscard]] QTableView* view() const { return m_view; }
     [[nodiscard]] LayerTableModel* model() const { return m_model; }

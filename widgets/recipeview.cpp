@@ -58,11 +58,13 @@ void RecipeView::setRecipe(const core::Recipe& recipe, const QString& source)
     m_source->setToolTip(source);
     setField(QStringLiteral("model"), QString::fromStdString(recipe.model.name));
     QString data = QString::fromStdString(recipe.data.name);
-    if (recipe.data.name != "synthetic")
-        data += QStringLiteral(" (%1)").arg(QString::fromStdString(recipe.data.root));
     if (recipe.data.trainLimit)
         data += tr(", first %1 training samples").arg(formatCount(*recipe.data.trainLimit));
+    if (recipe.data.validation > 0.0)
+        data += tr(", %1 for validation").arg(formatPercent(recipe.data.validation, 0));
     setField(QStringLiteral("data"), data);
+    if (auto* label = findChild<QLabel*>(QStringLiteral("recipe_data")))
+        label->setToolTip(recipe.data.name == "synthetic" ? QString() : QString::fromStdString(recipe.data.root));
     setField(QStringLiteral("method"), QString::fromStdString(recipe.method));
     setField(QStringLiteral("target"), formatPercent(recipe.targetSparsity));
     setField(QStringLiteral("schedule"), recipe.rounds == 1

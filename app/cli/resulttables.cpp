@@ -85,9 +85,28 @@ nlohmann::json layersJson(const std::vector<core::LayerStats>& layers)
     return array;
 }
 
+namespace {
+
+nlohmann::json number(double v)
+{
+    return std::isnan(v) ? nlohmann::json() : nlohmann::json(v);
+}
+
+} // namespace
+
+nlohmann::json epochsJson(const std::vector<core::EpochRecord>& epochs)
+{
+    auto array = nlohmann::json::array();
+    for (const auto& e : epochs)
+        array.push_back({{"phase", e.phase}, {"round", e.round}, {"epoch", e.epoch}, {"lr", e.lr},
+                         {"train_loss", e.trainLoss}, {"train_accuracy", e.trainAccuracy}, {"test_loss", e.testLoss},
+                         {"test_accuracy", e.testAccuracy}, {"validation_accuracy", number(e.validationAccuracy)},
+                         {"sparsity", e.sparsity}, {"seconds", e.seconds}, {"samples_per_second", e.samplesPerSecond}});
+    return array;
+}
+
 nlohmann::json roundsJson(const std::vector<core::RoundRecord>& rounds)
 {
-    auto number = [](double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); };
     auto array = nlohmann::json::array();
     for (const auto& r : rounds)
         array.push_back({{"round", r.round}, {"target_sparsity", r.targetSparsity}, {"sparsity", r.sparsity},

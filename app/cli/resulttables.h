@@ -20,5 +20,6 @@ std::string roundTable(const std::vector<core::RoundRecord>& rounds);
 
 nlohmann::json layersJson(const std::vector<core::LayerStats>& layers);
 nlohmann::json roundsJson(const std::vector<core::RoundRecord>& rounds);
+nlohmann::json epochsJson(const std::vector<core::EpochRecord>& epochs);
 
 } // namespace espalier::cli

@@ -39,7 +39,8 @@ int runCommand(const RunOptions& options)
         nlohmann::json result{{"recipe", options.recipe}, {"out", out.string()}, {"sparsity", snapshot.sparsity},
                               {"prunable_weights", snapshot.prunableWeights}, {"kept_weights", snapshot.keptWeights},
                               {"final_test_accuracy", finalAccuracy}, {"layers", layersJson(snapshot.layers)},
-                              {"rounds", roundsJson(snapshot.rounds)}, {"events", snapshot.events}};
+                              {"rounds", roundsJson(snapshot.rounds)}, {"epochs", epochsJson(snapshot.epochs)},
+                              {"events", snapshot.events}};
         std::cout << result.dump(2) << "\n";
         return 0;
     }

@@ -54,8 +54,9 @@ MainWindow::MainWindow(QWidget* parent)
     auto* central = new QSplitter(Qt::Horizontal, this);
     central->addWidget(m_layerTable);
     central->addWidget(charts);
-    central->setStretchFactor(0, 2);
-    central->setStretchFactor(1, 3);
+    central->setStretchFactor(0, 1);
+    central->setStretchFactor(1, 2);
+    central->setSizes({480, 960}); // scaled to the window: a third for the table, the rest for charts
     setCentralWidget(central);
 
     createDocks();

@@ -44,6 +44,7 @@ struct Session::Impl {
     RunControl control;
     SelectionConstraints constraints;
     std::vector<torch::Tensor> lastScores; ///< of the latest round, for histograms and score exports
+    std::string loadMessage;
 
     mutable std::mutex snapshotMutex;
     Snapshot current; // guarded by snapshotMutex
@@ -79,8 +80,8 @@ struct Session::Impl {
         current.targetSparsity = recipe.targetSparsity;
         current.phase = "ready";
         current.layers = layerStats();
-        log("loaded " + model.name + " (" + std::to_string(masks.size()) + " prunable tensors, " +
-            std::to_string(masks.totalNumel()) + " prunable weights) and " + data.description);
+        loadMessage = "loaded " + model.name + " (" + std::to_string(masks.size()) + " prunable tensors, " +
+                      std::to_string(masks.totalNumel()) + " prunable weights) and " + data.description;
     }
 
     void refreshKept()
@@ -304,6 +305,7 @@ void Session::Impl::run()
 {
     at::init_num_threads();
     at::set_num_threads(threads());
+    log(loadMessage + ", " + std::to_string(threads()) + " threads");
     update([](Snapshot& s) { s.state = SessionState::Running; });
     publish(true);
     safePoint();

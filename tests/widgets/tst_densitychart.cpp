@@ -50,6 +50,7 @@ private Q_SLOTS:
     void targetLineAtTargetDensity();
     void logScaleShowsTinyDensities();
     void layerListChangeReplacesTicks();
+    void extremeTargetsStartOnLogScale();
     void clickOnBarEmitsLayer();
 };
 
@@ -112,7 +113,7 @@ void TestDensityChart::targetLineAtTargetDensity()
 void TestDensityChart::logScaleShowsTinyDensities()
 {
     DensityChart chart;
-    chart.setLayers({layer("a", 100000, 400), layer("b", 1000, 100)}, 0.996);
+    chart.setLayers({layer("a", 100000, 400), layer("b", 1000, 100)}, 0.9); // a moderate target: linear
     QCOMPARE(chart.plot()->yAxis->scaleType(), QCPAxis::stLinear);
     chart.findChild<QCheckBox*>(QStringLiteral("logScaleCheck"))->setChecked(true);
     QVERIFY(chart.logScale());
@@ -123,6 +124,20 @@ void TestDensityChart::logScaleShowsTinyDensities()
     chart.setLogScale(false);
     QCOMPARE(chart.plot()->yAxis->scaleType(), QCPAxis::stLinear);
     QVERIFY(!chart.findChild<QCheckBox*>(QStringLiteral("logScaleCheck"))->isChecked());
+}
+
+void TestDensityChart::extremeTargetsStartOnLogScale()
+{
+    DensityChart chart;
+    chart.show();
+    chart.setLayers({layer("a", 1000, 4)}, 0.996);
+    QVERIFY(chart.logScale());
+    auto* check = chart.findChild<QCheckBox*>(QStringLiteral("logScaleCheck"));
+    QVERIFY(check->isChecked());
+    QTest::mouseClick(check, Qt::LeftButton, {}, QPoint(4, check->height() / 2)); // the user's choice wins
+    QVERIFY(!chart.logScale());
+    chart.setLayers({layer("a", 1000, 3)}, 0.996);
+    QVERIFY(!chart.logScale());
 }
 
 void TestDensityChart::layerListChangeReplacesTicks()
