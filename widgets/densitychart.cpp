@@ -173,7 +173,8 @@ void DensityChart::updateRange()
             if (layer.kept > 0)
                 lowest = std::min(lowest, layer.density() * 100.0);
         }
-        m_plot->yAxis->setRange(std::pow(10.0, std::floor(std::log10(lowest))), 150.0);
+        // At least a factor 2 below the lowest bar, so a 1.08 % layer does not sit on a 1 % axis.
+        m_plot->yAxis->setRange(std::pow(10.0, std::floor(std::log10(lowest / 2.0))), 150.0);
     } else {
         m_plot->yAxis->setRange(0.0, kLinearTop);
     }

@@ -13,7 +13,6 @@
 
 #include "app/gui/recipelocator.h"
 #include "app/gui/sessioncontroller.h"
-#include "espalier/core/errors.h"
 #include "widgets/curvechart.h"
 #include "widgets/densitychart.h"
 #include "widgets/format.h"
@@ -75,7 +74,13 @@ MainWindow::MainWindow(QWidget* parent)
     resize(1440, 900);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The controller is a child and outlives this class's members; it must not call back into them.
+    m_repaintTimer.stop();
+    m_controller->disconnect(this);
+    m_controller->shutdown();
+}
 
 void MainWindow::createDocks()
 {
@@ -248,7 +253,9 @@ void MainWindow::showError(const QString& title, const QString& message)
     m_log->appendMessage(title + QStringLiteral(": ") + message, LogView::Severity::Error);
     qWarning().noquote() << title + QStringLiteral(":") << message; // for --quit-when-done in scripts
     // Window-modal and asynchronous: a running session keeps updating behind it.
-    auto* box = new QMessageBox(QMessageBox::Critical, title, message, QMessageBox::Ok, this);
+    // One label for headline and message: QMessageBox sizes itself by its main text only.
+    auto* box = new QMessageBox(QMessageBox::Critical, tr("Espalier"), title + QStringLiteral("\n\n") + message,
+                                QMessageBox::Ok, this);
     box->setObjectName(QStringLiteral("errorBox"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();

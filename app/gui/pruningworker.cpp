@@ -71,20 +71,13 @@ bool PruningWorker::ensureSession()
 {
     if (m_session)
         return true;
-    if (m_failed)
+    if (!m_error.isEmpty()) {
+        Q_EMIT failed(m_error); // every run() ends with a terminal signal, even after a failed prepare()
         return false;
+    }
     try {
         auto session = std::make_unique<core::Session>(m_recipe);
-        // The core fills the totals at its first publish; the GUI shows them before that.
         core::Snapshot first = session->snapshot();
-        first.prunableWeights = 0;
-        first.keptWeights = 0;
-        for (const core::LayerStats& layer : first.layers) {
-            first.prunableWeights += layer.numel;
-            first.keptWeights += layer.kept;
-        }
-        first.sparsity = first.prunableWeights > 0
-                             ? 1.0 - double(first.keptWeights) / double(first.prunableWeights) : 0.0;
         {
             std::lock_guard lock(m_mutex);
             m_session = std::move(session);
@@ -98,12 +91,11 @@ bool PruningWorker::ensureSession()
         Q_EMIT prepared();
         return true;
     } catch (const std::exception& error) {
-        m_failed = true;
-        Q_EMIT failed(errorMessage(error));
+        m_error = errorMessage(error);
     } catch (...) {
-        m_failed = true;
-        Q_EMIT failed(tr("Loading the session failed with an unknown error"));
+        m_error = tr("Loading the session failed with an unknown error");
     }
+    Q_EMIT failed(m_error);
     return false;
 }
 

@@ -58,7 +58,7 @@ private:
     std::unique_ptr<core::Session> m_session; // set once on the worker thread; commands read it under m_mutex
     Pending m_pending = Pending::None;        // guarded by m_mutex: a command that came before the session
     std::atomic<bool> m_stopRequested{false};
-    bool m_failed = false; // worker thread only
+    QString m_error;       // worker thread only: why loading failed, repeated by a later run()
     bool m_ran = false;    // worker thread only: a Session runs once
 };
 

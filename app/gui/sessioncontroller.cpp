@@ -125,7 +125,9 @@ void SessionController::newWorker(bool runNow)
         }
     });
     connect(worker, &PruningWorker::failed, this, [this, current](const QString& message) {
-        if (current()) {
+        // A run() queued behind a failed prepare() repeats the failure: report it once.
+        if (current() && m_state != SessionState::Failed) {
+            m_workerRan = true; // the next start() retries with a fresh worker (the user may fix the data)
             setState(SessionState::Failed);
             Q_EMIT failed(message);
         }

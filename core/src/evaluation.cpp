@@ -1,18 +1,17 @@
 #include "espalier/core/evaluation.h"
 
-#include <thread>
 
 #include "dataset.h"
 #include "model.h"
 #include "prunable.h"
+#include "torchruntime.h"
 #include "trainer.h"
 
 namespace espalier::core {
 
 ModelEvaluation evaluateModel(const ModelSpec& modelSpec, const DataSpec& dataSpec, std::uint64_t seed, int threads)
 {
-    at::init_num_threads();
-    at::set_num_threads(threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency())));
+    prepareTorchRuntime(threads);
     torch::manual_seed(seed);
     auto data = loadData(dataSpec, seed);
     auto model = makeModel(modelSpec, data.sampleShape, data.numClasses);

@@ -3,7 +3,6 @@
 #include <chrono>
 #include <mutex>
 #include <sstream>
-#include <thread>
 
 #include "dataset.h"
 #include "espalier/core/errors.h"
@@ -15,6 +14,7 @@
 #include "saliencyhistogram.h"
 #include "schedule.h"
 #include "scoring.h"
+#include "torchruntime.h"
 #include "trainer.h"
 
 namespace espalier::core {
@@ -53,15 +53,12 @@ struct Session::Impl {
 
     explicit Impl(Recipe r) : recipe(std::move(r)), generator(at::make_generator<at::CPUGeneratorImpl>(recipe.seed)) {}
 
-    int threads() const
-    {
-        return recipe.threads > 0 ? recipe.threads : std::max(1u, std::thread::hardware_concurrency());
-    }
+    int threads() const { return resolvedThreads(recipe.threads); }
 
     void load()
     {
         validateRecipe(recipe, "recipe");
-        at::set_num_threads(threads());
+        prepareTorchRuntime(recipe.threads);
         torch::manual_seed(recipe.seed);
         data = loadData(recipe.data, recipe.seed);
         model = makeModel(recipe.model, data.sampleShape, data.numClasses);
@@ -80,6 +77,7 @@ struct Session::Impl {
         current.targetSparsity = recipe.targetSparsity;
         current.phase = "ready";
         current.layers = layerStats();
+        updateCounts();
         loadMessage = "loaded " + model.name + " (" + std::to_string(masks.size()) + " prunable tensors, " +
                       std::to_string(masks.totalNumel()) + " prunable weights) and " + data.description;
     }
@@ -124,6 +122,19 @@ struct Session::Impl {
         log(text);
     }
 
+    // Kept counts and sparsity of `current` from the masks (caller holds snapshotMutex).
+    void updateCounts()
+    {
+        current.prunableWeights = masks.totalNumel();
+        current.keptWeights = 0;
+        for (std::size_t i = 0; i < keptCache.size(); ++i) {
+            current.layers[i].kept = keptCache[i];
+            current.layers[i].collapsed = keptCache[i] == 0;
+            current.keptWeights += keptCache[i];
+        }
+        current.sparsity = 1.0 - double(current.keptWeights) / double(current.prunableWeights);
+    }
+
     // Publishes the current state; batch-level updates are throttled to hooks->maxSnapshotHz.
     void publish(bool force)
     {
@@ -135,14 +146,7 @@ struct Session::Impl {
         Snapshot copy;
         {
             std::lock_guard lock(snapshotMutex);
-            current.prunableWeights = masks.totalNumel();
-            current.keptWeights = 0;
-            for (std::size_t i = 0; i < keptCache.size(); ++i) {
-                current.layers[i].kept = keptCache[i];
-                current.layers[i].collapsed = keptCache[i] == 0;
-                current.keptWeights += keptCache[i];
-            }
-            current.sparsity = 1.0 - double(current.keptWeights) / double(current.prunableWeights);
+            updateCounts();
             copy = current;
         }
         if (hooks && hooks->onSnapshot)
@@ -303,8 +307,7 @@ void Session::Impl::pruneRound(int round)
 
 void Session::Impl::run()
 {
-    at::init_num_threads();
-    at::set_num_threads(threads());
+    prepareTorchRuntime(recipe.threads);
     log(loadMessage + ", " + std::to_string(threads()) + " threads");
     update([](Snapshot& s) { s.state = SessionState::Running; });
     publish(true);

@@ -94,6 +94,7 @@ private Q_SLOTS:
     void invalidRecipeFileIsRejected();
     void saveRecipeWritesWhatItRuns();
     void closeWhileRunningJoinsTheWorker();
+    void deleteWhileRunningDoesNotCrash();
 
 private:
     QTemporaryDir* m_dir = nullptr;
@@ -188,10 +189,18 @@ void TestMainWindow::missingDataFailsAndWindowSurvives()
     auto* box = window.findChild<QMessageBox*>(QStringLiteral("errorBox"));
     QVERIFY(box);
     QTRY_VERIFY(box->isVisible());
+    QVERIFY(box->text().startsWith(QStringLiteral("The session failed")));
     QVERIFY(box->text().contains(missing));
     QVERIFY(logText(window).contains(missing));
     box->accept();
     QVERIFY(window.isVisible());
+
+    // Start after the failure retries and fails again; it never hangs in Running.
+    QVERIFY(button(window, "startButton")->isEnabled());
+    QTest::mouseClick(button(window, "startButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, kTimeoutMs);
+    QTRY_COMPARE(window.controller()->state(), SessionState::Failed);
+    QVERIFY(button(window, "startButton")->isEnabled());
 
     // The window goes on working with a good recipe.
     QVERIFY(window.openRecipe(writeRecipe(*m_dir, QStringLiteral("good.json"), syntheticRecipe())));
@@ -244,6 +253,15 @@ void TestMainWindow::closeWhileRunningJoinsTheWorker()
     QVERIFY(worker->isRunning());
     window.close();
     QVERIFY(worker->isFinished());
+}
+
+void TestMainWindow::deleteWhileRunningDoesNotCrash()
+{
+    QVERIFY(m_window->openRecipe(writeRecipe(*m_dir, QStringLiteral("long.json"), longRecipe())));
+    QTest::mouseClick(button(*m_window, "startButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->latestSnapshot() && m_window->latestSnapshot()->batch > 0, kTimeoutMs);
+    delete m_window; // as when the application quits without a close event
+    m_window = nullptr;
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -82,6 +82,7 @@ private Q_SLOTS:
     void stopBeforeRunGivesStopped();
     void pauseAndResume();
     void badDataFolderFailsWithItsPath();
+    void runAfterFailedPrepareReportsAgain();
     void errorMessageDropsTorchBacktrace();
 };
 
@@ -198,6 +199,22 @@ void TestPruningWorker::badDataFolderFailsWithItsPath()
     // A failed worker stays failed: running it again reports instead of crashing.
     QMetaObject::invokeMethod(w.worker, &PruningWorker::run, Qt::QueuedConnection);
     QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, kTimeoutMs);
+}
+
+void TestPruningWorker::runAfterFailedPrepareReportsAgain()
+{
+    Recipe recipe = syntheticRecipe();
+    recipe.data.name = "mnist";
+    recipe.data.root = "/nonexistent/espalier-test-data";
+    WorkerThread w(recipe);
+    QSignalSpy failed(&w.relay, &Relay::failed);
+    QSignalSpy prepared(&w.relay, &Relay::prepared);
+    QMetaObject::invokeMethod(w.worker, &PruningWorker::prepare, Qt::QueuedConnection);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kTimeoutMs);
+    QMetaObject::invokeMethod(w.worker, &PruningWorker::run, Qt::QueuedConnection);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, kTimeoutMs); // run() never ends silently
+    QCOMPARE(failed.at(1).at(0).toString(), failed.at(0).at(0).toString());
+    QCOMPARE(prepared.count(), 0);
 }
 
 void TestPruningWorker::errorMessageDropsTorchBacktrace()
