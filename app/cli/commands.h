@@ -11,6 +11,7 @@ struct RunOptions {
     std::string recipe;
     std::vector<std::string> sets;
     std::string out;
+    bool saveScores = false;
     bool json = false;
 };
 
@@ -18,7 +19,7 @@ struct ScoreOptions {
     std::string model;
     std::string method;
     double sparsity = 0.0;
-    int rounds = 1;
+    std::optional<int> rounds; ///< default: 100 for synflow (the paper's iterative schedule), else 1
     std::string data = "fashion-mnist";
     std::string dataRoot;
     int samples = 100;
@@ -28,6 +29,7 @@ struct ScoreOptions {
     std::string exportPath;
     bool saveScores = false;
     std::uint64_t seed = 0;
+    std::vector<std::string> params; ///< method_params as key=value
     bool json = false;
 };
 

@@ -41,14 +41,15 @@ int main(int argc, char** argv)
     runCmd->add_option("recipe", run.recipe, "Recipe JSON file")->required();
     runCmd->add_option("--set", run.sets, "Override a recipe key, e.g. --set train.epochs=5 (repeatable)");
     runCmd->add_option("--out", run.out, "Output folder (default: runs/<recipe name>)");
+    runCmd->add_flag("--save-scores", run.saveScores, "Also write the last round's scores to masks.h5 (/scores/<name>)");
     runCmd->add_flag("--json", run.json, "Print the result as JSON on stdout (progress goes to stderr)");
 
     ScoreOptions score;
     auto* scoreCmd = app.add_subcommand("score", "Score and mask a model without training");
     scoreCmd->add_option("--model", score.model, "Zoo name (lenet300, lenet5, vgg11/16/19, resnet20/32) or TorchScript file")->required();
-    scoreCmd->add_option("--method", score.method, "magnitude, random or snip")->required();
+    scoreCmd->add_option("--method", score.method, "magnitude, random, snip, grasp, synflow or taylor")->required();
     scoreCmd->add_option("--sparsity", score.sparsity, "Target sparsity in [0, 1)")->required();
-    scoreCmd->add_option("--rounds", score.rounds, "Scoring rounds on the exponential schedule")->check(CLI::PositiveNumber);
+    scoreCmd->add_option("--rounds", score.rounds, "Scoring rounds on the exponential schedule (default 100 for synflow, else 1)")->check(CLI::PositiveNumber);
     scoreCmd->add_option("--data", score.data, "Dataset name (fashion-mnist, mnist, kmnist, cifar10, cifar100, hdf5, synthetic)");
     scoreCmd->add_option("--data-root", score.dataRoot, "Dataset folder (or .h5 file)");
     scoreCmd->add_option("--samples", score.samples, "Score on the first N training samples in file order")->check(CLI::PositiveNumber);
@@ -58,6 +59,7 @@ int main(int argc, char** argv)
     scoreCmd->add_flag("--save-scores", score.saveScores, "Also write the scores (/scores/<parameter name>) to --out");
     scoreCmd->add_option("--export", score.exportPath, "Write the masked model as TorchScript");
     scoreCmd->add_option("--seed", score.seed, "Seed for initialisation and random scores");
+    scoreCmd->add_option("--param", score.params, "Method parameter key=value, e.g. --param temperature=200 (repeatable)");
     scoreCmd->add_flag("--json", score.json, "Print per-layer results as JSON");
 
     EvalOptions eval;

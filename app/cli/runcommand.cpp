@@ -31,7 +31,7 @@ int runCommand(const RunOptions& options)
     runWithProgress(session, progress, isTerminal(options.json ? 2 : 1), [&] { session.saveReport(reportPath); });
     session.saveReport(reportPath);
     session.saveModel((out / "model.pt").string());
-    session.saveMasks((out / "masks.h5").string());
+    session.saveMasks((out / "masks.h5").string(), options.saveScores);
 
     const auto snapshot = session.snapshot();
     const double finalAccuracy = snapshot.rounds.empty() ? 0.0 : snapshot.rounds.back().testAccuracy;

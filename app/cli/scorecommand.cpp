@@ -1,4 +1,6 @@
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +13,34 @@
 #include "sessionrunner.h"
 
 namespace espalier::cli {
+namespace {
+
+constexpr int kSynflowRounds = 100;
+
+// --param key=value → {"key": value}; values are numbers like every recipe method_params entry.
+nlohmann::json methodParams(const std::vector<std::string>& params)
+{
+    auto out = nlohmann::json::object();
+    for (const auto& p : params) {
+        const auto eq = p.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw core::InputError("--param " + p + ": expected key=value, e.g. --param temperature=200");
+        const std::string value = p.substr(eq + 1);
+        std::size_t used = 0;
+        double number = 0.0;
+        try {
+            number = std::stod(value, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used == 0 || used != value.size())
+            throw core::InputError("--param " + p + ": the value must be a number");
+        out[p.substr(0, eq)] = number;
+    }
+    return out;
+}
+
+} // namespace
 
 int scoreCommand(const ScoreOptions& options)
 {
@@ -26,7 +56,8 @@ int scoreCommand(const ScoreOptions& options)
     recipe.data.root = options.dataRoot;
     recipe.method = options.method;
     recipe.targetSparsity = options.sparsity;
-    recipe.rounds = options.rounds;
+    // SynFlow is iterative by definition (100 rounds in the paper); the other scorers are one-shot.
+    recipe.rounds = options.rounds.value_or(options.method == "synflow" ? kSynflowRounds : 1);
     recipe.allocation = options.layerwise ? "layerwise" : "global";
     recipe.collapsePolicy = "proceed";
     recipe.pretrain.epochs = 0;
@@ -39,6 +70,7 @@ int scoreCommand(const ScoreOptions& options)
     auto request = nlohmann::json::parse(core::recipeToJson(recipe));
     if (options.dataRoot.empty())
         request["data"].erase("root");
+    request["method_params"] = methodParams(options.params);
     recipe = core::parseRecipe(request.dump(), "score options");
 
     std::ostream& progress = options.json ? std::cerr : std::cout;

@@ -1,12 +1,17 @@
 #include "scoring.h"
 
+#include <stdexcept>
+
 #include "espalier/core/errors.h"
+#include "graspscorer.h"
+#include "synflowscorer.h"
+#include "taylorscorer.h"
 
 namespace espalier::core {
 
 const std::vector<std::string>& scoringMethods()
 {
-    static const std::vector<std::string> methods{"magnitude", "random", "snip"};
+    static const std::vector<std::string> methods{"magnitude", "random", "snip", "grasp", "synflow", "taylor"};
     return methods;
 }
 
@@ -17,6 +22,41 @@ TensorDataset scoringBatch(const TensorDataset& train, const ScoringSettings& se
         return {train.images.slice(0, 0, n), train.labels.slice(0, 0, n)};
     auto index = torch::randperm(train.size(), generator, torch::kLong).slice(0, 0, n);
     return {train.images.index_select(0, index), train.labels.index_select(0, index)};
+}
+
+std::vector<torch::Tensor> weightsByName(const torch::jit::Module& module, const MaskSet& masks)
+{
+    std::map<std::string, torch::Tensor> byName;
+    for (const auto& p : module.named_parameters(/*recurse=*/true))
+        byName.emplace(p.name, p.value);
+    std::vector<torch::Tensor> weights;
+    for (const auto& t : masks.tensors()) {
+        auto it = byName.find(t.name);
+        if (it == byName.end())
+            throw std::runtime_error("the scoring copy of the model has no parameter " + t.name);
+        weights.push_back(it->second);
+    }
+    return weights;
+}
+
+std::vector<torch::Tensor> gradients(const torch::Tensor& output, const std::vector<torch::Tensor>& inputs,
+                                     bool createGraph)
+{
+    std::vector<torch::Tensor> grads;
+    if (output.requires_grad())
+        grads = torch::autograd::grad({output}, inputs, /*grad_outputs=*/{}, /*retain_graph=*/c10::nullopt,
+                                      /*create_graph=*/createGraph, /*allow_unused=*/true);
+    grads.resize(inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+        if (!grads[i].defined())
+            grads[i] = torch::zeros_like(inputs[i]);
+    return grads;
+}
+
+double methodParam(const std::map<std::string, double>& params, const std::string& key, double fallback)
+{
+    auto it = params.find(key);
+    return it == params.end() ? fallback : it->second;
 }
 
 std::vector<torch::Tensor> snipScores(Model& model, const MaskSet& masks, const TensorDataset& batch)
@@ -48,6 +88,15 @@ std::vector<torch::Tensor> computeScores(const std::string& method, ScoringConte
     } else if (method == "snip") {
         torch::AutoGradMode enableGrad(true);
         scores = snipScores(context.model, context.masks, scoringBatch(context.train, context.settings, context.generator));
+    } else if (method == "grasp") {
+        // GraSP draws its own data (samples_per_class per class), not the scoring batch.
+        scores = graspScores(context.model, context.masks, context.train, graspOptions(context.methodParams),
+                             context.generator);
+    } else if (method == "synflow") {
+        scores = synflowScores(context.model, context.masks);
+    } else if (method == "taylor") {
+        scores = taylorScores(context.model, context.masks,
+                              scoringBatch(context.train, context.settings, context.generator));
     } else {
         std::string known;
         for (const auto& m : scoringMethods())

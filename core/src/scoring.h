@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,13 +20,14 @@ struct ScoringContext {
     const TensorDataset& train;
     const ScoringSettings& settings;
     torch::Generator& generator;
+    const std::map<std::string, double>& methodParams; ///< the recipe's method_params
 };
 
 /// Names of the methods this build can score with.
 const std::vector<std::string>& scoringMethods();
 
-/// Scores every prunable tensor with `method` (magnitude, random, snip). Throws InputError for an
-/// unknown method.
+/// Scores every prunable tensor with `method` (magnitude, random, snip, grasp, synflow, taylor).
+/// Throws InputError for an unknown method or an invalid method parameter.
 std::vector<torch::Tensor> computeScores(const std::string& method, ScoringContext& context);
 
 /// The scoring batch: the first N training samples in file order, or N drawn with the generator.
@@ -34,5 +36,16 @@ TensorDataset scoringBatch(const TensorDataset& train, const ScoringSettings& se
 /// SNIP connection sensitivity |∂L/∂w ⊙ w| on one batch (Lee et al. 2019), cross-entropy loss,
 /// model in eval mode (BN in inference mode, as the official code scores).
 std::vector<torch::Tensor> snipScores(Model& model, const MaskSet& masks, const TensorDataset& batch);
+
+/// The tensors of `module` named like the prunable tensors of `masks`, in the same order (for a
+/// clone of the model). Throws std::runtime_error when one is missing.
+std::vector<torch::Tensor> weightsByName(const torch::jit::Module& module, const MaskSet& masks);
+
+/// torch::autograd::grad that tolerates a weight the output does not depend on (its gradient is zero).
+std::vector<torch::Tensor> gradients(const torch::Tensor& output, const std::vector<torch::Tensor>& inputs,
+                                     bool createGraph = false);
+
+/// `method_params[key]`, or `fallback` when absent.
+double methodParam(const std::map<std::string, double>& params, const std::string& key, double fallback);
 
 } // namespace espalier::core

@@ -6,6 +6,8 @@
 
 #include "dataset.h"
 #include "espalier/core/errors.h"
+#include "espnmaskdiscovery.h"
+#include "espnsettings.h"
 #include "maskselection.h"
 #include "maskset.h"
 #include "model.h"
@@ -58,6 +60,12 @@ struct Session::Impl {
     void load()
     {
         validateRecipe(recipe, "recipe");
+        if (isEspnMethod(recipe.method)) {
+            espnSettingsFrom(recipe.methodParams, recipe.train.batch); // reject bad method_params before loading data
+            if (recipe.rounds != 1)
+                throw InputError("rounds: ESPN discovers its mask in one run of epochs; set rounds to 1 (got " +
+                                 std::to_string(recipe.rounds) + ")");
+        }
         prepareTorchRuntime(recipe.threads);
         torch::manual_seed(recipe.seed);
         data = loadData(recipe.data, recipe.seed);
@@ -169,6 +177,7 @@ struct Session::Impl {
         });
     }
 
+    std::unique_ptr<EspnMaskDiscovery> discoverEspnMask(int round, double density);
     EpochRecord trainPhase(const std::string& phase, int round, const TrainSettings& settings, RoundRecord* roundRecord);
     void pruneRound(int round);
     void run();
@@ -230,6 +239,53 @@ EpochRecord Session::Impl::trainPhase(const std::string& phase, int round, const
     return last;
 }
 
+std::unique_ptr<EspnMaskDiscovery> Session::Impl::discoverEspnMask(int round, double density)
+{
+    const auto settings = espnSettingsFrom(recipe.methodParams, recipe.train.batch);
+    auto espn = std::make_unique<EspnMaskDiscovery>(model, masks, settings);
+    const std::int64_t target = keepCount(density, espn->totalEntries());
+    update([&](Snapshot& s) {
+        s.phase = "mask";
+        s.totalEpochs = settings.maxEpochs;
+    });
+    for (int epoch = 1; epoch <= settings.maxEpochs; ++epoch) {
+        update([&](Snapshot& s) { s.epoch = epoch; });
+        const auto result = espn->trainEpoch(data.train, generator, [&](const BatchProgress& p) {
+            update([&](Snapshot& s) {
+                s.batch = p.batch;
+                s.totalBatches = p.totalBatches;
+                s.runningLoss = p.runningLoss;
+            });
+            publish(false);
+            safePoint();
+        });
+        const auto test = espn->evaluateMasked(data.test);
+        EpochRecord record{"mask", round, epoch, settings.maskLr, result.stats.loss, result.stats.accuracy,
+                           test.loss, test.accuracy};
+        // The sparsity a mask-discovery epoch implies: entries of c at or below τ.
+        record.sparsity = 1.0 - double(result.alive) / double(espn->totalEntries());
+        record.seconds = result.stats.seconds;
+        record.samplesPerSecond = result.stats.samplesPerSecond;
+        update([&](Snapshot& s) { s.epochs.push_back(record); });
+        std::ostringstream line;
+        line.setf(std::ios::fixed);
+        line.precision(2);
+        line << "mask epoch " << epoch << ": " << result.alive << " of " << espn->totalEntries() << " c > tau (implied "
+             << 100.0 * record.sparsity << " % sparsity, target " << 100.0 * (1.0 - density)
+             << " %), test accuracy of W*c " << 100.0 * test.accuracy << " %";
+        log(line.str());
+        publish(true);
+        safePoint();
+        if (result.alive <= target) {
+            event("ESPN mask found after " + std::to_string(epoch) + " mask epochs");
+            return espn;
+        }
+    }
+    event("warning: ESPN reached max_mask_epochs (" + std::to_string(settings.maxEpochs) +
+          ") before the count of c > tau fell to the target; the mask is the top-k of |c| anyway");
+    return espn;
+}
+
 void Session::Impl::pruneRound(int round)
 {
     const auto start = Clock::now();
@@ -240,8 +296,15 @@ void Session::Impl::pruneRound(int round)
     });
     publish(true);
 
-    ScoringContext context{model, masks, data.train, recipe.scoring, generator};
-    auto scores = computeScores(recipe.method, context);
+    std::unique_ptr<EspnMaskDiscovery> espn;
+    std::vector<torch::Tensor> scores;
+    if (isEspnMethod(recipe.method)) {
+        espn = discoverEspnMask(round, density);
+        scores = espn->scores();
+    } else {
+        ScoringContext context{model, masks, data.train, recipe.scoring, generator, recipe.methodParams};
+        scores = computeScores(recipe.method, context);
+    }
     lastScores = scores;
     std::vector<std::string> names;
     for (const auto& t : masks.tensors())
@@ -267,6 +330,8 @@ void Session::Impl::pruneRound(int round)
                              "allocation or collapse_policy \"clamp\"");
         event("warning: layer collapse in round " + std::to_string(round) + ": " + list);
     }
+    if (espn && recipe.method == "espn-finetune")
+        espn->foldInto(model, masks); // ESPN-Rewind keeps the warm-up weights instead
     masks.setMasks(std::move(next));
     masks.applyToWeights();
     refreshKept();

@@ -1,0 +1,175 @@
+#include "espnmaskdiscovery.h"
+
+#include <chrono>
+
+namespace espalier::core {
+namespace {
+
+// The module that owns a dotted parameter name, and the attribute's last component.
+std::pair<torch::jit::Module, std::string> owner(const torch::jit::Module& root, const std::string& name)
+{
+    torch::jit::Module module = root;
+    std::string rest = name;
+    for (auto dot = rest.find('.'); dot != std::string::npos; dot = rest.find('.')) {
+        module = module.attr(rest.substr(0, dot)).toModule();
+        rest = rest.substr(dot + 1);
+    }
+    return {module, rest};
+}
+
+bool endsWith(const std::string& s, const std::string& suffix)
+{
+    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+} // namespace
+
+EspnMaskDiscovery::EspnMaskDiscovery(const Model& live, const MaskSet& masks, const EspnSettings& settings)
+    : m_settings(settings)
+{
+    m_model = live;
+    m_model.module = live.module.deepcopy();
+    // Fresh leaves: the copy must not share autograd history or storage with the live model.
+    for (const auto& p : m_model.module.named_parameters(/*recurse=*/true)) {
+        auto [module, attr] = owner(m_model.module, p.name);
+        module.setattr(attr, p.value.detach().clone().requires_grad_(true));
+    }
+    std::vector<torch::Tensor> params;
+    for (std::size_t i = 0; i < masks.size(); ++i) {
+        m_names.push_back(masks.tensors()[i].name);
+        m_liveMasks.push_back(masks.mask(i));
+    }
+    for (const auto& p : m_model.module.named_parameters(/*recurse=*/true)) {
+        params.push_back(p.value);
+        const auto it = std::find(m_names.begin(), m_names.end(), p.name);
+        if (it != m_names.end())
+            m_weights.push_back(p.value);
+    }
+    for (const auto& w : m_weights) {
+        m_c.push_back(torch::ones_like(w).requires_grad_(true));
+        params.push_back(m_c.back());
+    }
+    // Plain SGD on W, c, biases and BN with no weight decay (algorithms.md §1.2, quirk 7).
+    m_optimizer = std::make_unique<torch::optim::SGD>(
+        params, torch::optim::SGDOptions(settings.maskLr).momentum(settings.momentum).weight_decay(0.0));
+}
+
+void EspnMaskDiscovery::bindMaskedWeights()
+{
+    // Binding W ⊙ c as the attribute makes the scripted forward differentiate through both.
+    for (std::size_t i = 0; i < m_weights.size(); ++i) {
+        auto [module, attr] = owner(m_model.module, m_names[i]);
+        module.setattr(attr, m_weights[i] * m_c[i]);
+    }
+}
+
+void EspnMaskDiscovery::bindPlainWeights()
+{
+    for (std::size_t i = 0; i < m_weights.size(); ++i) {
+        auto [module, attr] = owner(m_model.module, m_names[i]);
+        module.setattr(attr, m_weights[i]);
+    }
+}
+
+EspnMaskDiscovery::EpochResult EspnMaskDiscovery::trainEpoch(const TensorDataset& data, torch::Generator& generator,
+                                                             const BatchCallback& afterBatch)
+{
+    const auto start = std::chrono::steady_clock::now();
+    m_model.module.train();
+    const std::int64_t n = data.size();
+    const std::int64_t batch = m_settings.batch;
+    const std::int64_t batches = (n + batch - 1) / batch;
+    auto order = m_settings.shuffle ? torch::randperm(n, generator, torch::kLong) : torch::arange(n, torch::kLong);
+    double lossSum = 0.0;
+    std::int64_t correct = 0;
+    for (std::int64_t b = 0; b < batches; ++b) {
+        auto index = order.slice(0, b * batch, std::min(n, (b + 1) * batch));
+        auto x = data.images.index_select(0, index);
+        auto y = data.labels.index_select(0, index);
+        m_optimizer->zero_grad();
+        bindMaskedWeights();
+        auto logits = m_model.forward(x);
+        auto loss = torch::nn::functional::cross_entropy(logits, y);
+        auto penalty = torch::zeros({}, torch::kFloat);
+        for (const auto& c : m_c)
+            penalty = penalty + c.abs().sum();
+        (loss + m_settings.alpha * penalty).backward();
+        {
+            // Weights pruned before discovery stay pruned.
+            torch::NoGradGuard noGrad;
+            for (std::size_t i = 0; i < m_weights.size(); ++i)
+                if (m_weights[i].grad().defined())
+                    m_weights[i].mutable_grad().mul_(m_liveMasks[i]);
+        }
+        m_optimizer->step();
+        const double batchLoss = loss.item<double>();
+        if (!std::isfinite(batchLoss))
+            throw std::runtime_error("ESPN mask discovery diverged: the loss became " + std::to_string(batchLoss) +
+                                     " (lower mask_lr)");
+        lossSum += batchLoss * double(index.numel());
+        correct += logits.detach().argmax(1).eq(y).sum().item<std::int64_t>();
+        if (afterBatch)
+            afterBatch({b + 1, batches, lossSum / double(std::min(n, (b + 1) * batch))});
+    }
+    bindPlainWeights();
+    EpochResult result;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.stats = {lossSum / double(n), double(correct) / double(n), seconds, double(n) / seconds};
+    torch::NoGradGuard noGrad;
+    for (const auto& c : m_c)
+        result.alive += c.gt(m_settings.tau).sum().item<std::int64_t>();
+    return result;
+}
+
+Evaluation EspnMaskDiscovery::evaluateMasked(const TensorDataset& data)
+{
+    {
+        torch::NoGradGuard noGrad;
+        for (std::size_t i = 0; i < m_weights.size(); ++i) {
+            auto [module, attr] = owner(m_model.module, m_names[i]);
+            module.setattr(attr, m_weights[i].detach() * m_c[i].detach());
+        }
+    }
+    auto result = evaluate(m_model, data);
+    bindPlainWeights();
+    return result;
+}
+
+std::vector<torch::Tensor> EspnMaskDiscovery::scores() const
+{
+    std::vector<torch::Tensor> out;
+    for (const auto& c : m_c)
+        out.push_back(c.detach().abs());
+    return out;
+}
+
+std::int64_t EspnMaskDiscovery::totalEntries() const
+{
+    std::int64_t n = 0;
+    for (const auto& c : m_c)
+        n += c.numel();
+    return n;
+}
+
+void EspnMaskDiscovery::foldInto(Model& live, const MaskSet& liveMasks) const
+{
+    torch::NoGradGuard noGrad;
+    for (std::size_t i = 0; i < m_weights.size(); ++i)
+        liveMasks.tensors()[i].weight.copy_(m_weights[i] * m_c[i]);
+    // Only the biases of the layers whose weights were masked travel back (the authors copy
+    // Conv/Linear weights and biases into the original model object; BN is not carried over).
+    std::vector<std::string> biasNames;
+    for (const auto& name : m_names)
+        if (endsWith(name, "weight"))
+            biasNames.push_back(name.substr(0, name.size() - 6) + "bias");
+    auto liveParams = live.module.named_parameters(/*recurse=*/true);
+    for (const auto& p : m_model.module.named_parameters(/*recurse=*/true)) {
+        if (std::find(biasNames.begin(), biasNames.end(), p.name) == biasNames.end())
+            continue;
+        for (const auto& q : liveParams)
+            if (q.name == p.name)
+                q.value.copy_(p.value);
+    }
+}
+
+} // namespace espalier::core
