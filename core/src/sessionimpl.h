@@ -1,0 +1,200 @@
+#pragma once
+// Session internals shared by session.cpp (public API, run loop), sessionrounds.cpp (pruning rounds,
+// ESPN discovery) and sessiontraining.cpp (training phases). Only those files include it.
+
+#include "espalier/core/session.h"
+
+#include <chrono>
+#include <mutex>
+#include <sstream>
+
+#include "dataset.h"
+#include "espalier/core/errors.h"
+#include "espnmaskdiscovery.h"
+#include "espnsettings.h"
+#include "maskselection.h"
+#include "maskset.h"
+#include "methodparams.h"
+#include "model.h"
+#include "modelexport.h"
+#include "runcontrol.h"
+#include "saliencyhistogram.h"
+#include "schedule.h"
+#include "scoring.h"
+#include "torchruntime.h"
+#include "trainer.h"
+
+namespace espalier::core {
+
+using Clock = std::chrono::steady_clock;
+
+struct Session::Impl {
+    Recipe recipe;
+    DataBundle data;
+    Model model;
+    MaskSet masks;
+    std::vector<std::int64_t> keptCache;
+    torch::Generator generator;
+    RunControl control;
+    SelectionConstraints constraints;
+    std::vector<torch::Tensor> lastScores; ///< of the latest round, for histograms and score exports
+    std::string loadMessage;
+    std::vector<torch::Tensor> rewindState; ///< IMP: parameters and buffers to rewind survivors to
+
+    mutable std::mutex snapshotMutex;
+    Snapshot current; // guarded by snapshotMutex
+    const SessionHooks* hooks = nullptr;
+    Clock::time_point lastSnapshot{};
+
+    explicit Impl(Recipe r) : recipe(std::move(r)), generator(at::make_generator<at::CPUGeneratorImpl>(recipe.seed)) {}
+
+    int threads() const { return resolvedThreads(recipe.threads); }
+
+    void load()
+    {
+        validateRecipe(recipe, "recipe");
+        if (recipe.method == "imp" && impSettingsFrom(recipe.methodParams).rewindEpoch > recipe.pretrain.epochs)
+            throw InputError("method_params.rewind_epoch (" + std::to_string(impSettingsFrom(recipe.methodParams).rewindEpoch) +
+                             ") is past pretrain.epochs (" + std::to_string(recipe.pretrain.epochs) + ")");
+        if (recipe.method == "gmp") {
+            gmpSettingsFrom(recipe.methodParams);
+            if (recipe.rounds != 1)
+                throw InputError("rounds: gmp prunes gradually inside one training run; set rounds to 1");
+            if (recipe.train.epochs < 1)
+                throw InputError("train.epochs: gmp prunes while training; it needs at least 1 epoch");
+        }
+        if (isEspnMethod(recipe.method)) {
+            espnSettingsFrom(recipe.methodParams, recipe.train.batch); // reject bad method_params before loading data
+            if (recipe.rounds != 1)
+                throw InputError("rounds: ESPN discovers its mask in one run of epochs; set rounds to 1 (got " +
+                                 std::to_string(recipe.rounds) + ")");
+        }
+        prepareTorchRuntime(recipe.threads);
+        torch::manual_seed(recipe.seed);
+        data = loadData(recipe.data, recipe.seed);
+        model = makeModel(recipe.model, data.sampleShape, data.numClasses);
+        masks = MaskSet(findPrunableTensors(model.module, recipe.exclude));
+        constraints.locked.assign(masks.size(), false);
+        constraints.floors.assign(masks.size(), 0.0);
+        constraints.keepOnePerLayer = recipe.collapsePolicy == "clamp";
+        for (const auto& lock : recipe.locks)
+            for (auto i : matchLayers(masks.tensors(), lock, "locks"))
+                constraints.locked[i] = true;
+        for (const auto& [pattern, floor] : recipe.floors)
+            for (auto i : matchLayers(masks.tensors(), pattern, "floors." + pattern))
+                constraints.floors[i] = floor;
+        refreshKept();
+        current.totalRounds = recipe.rounds;
+        current.targetSparsity = recipe.targetSparsity;
+        current.phase = "ready";
+        current.layers = layerStats();
+        updateCounts();
+        loadMessage = "loaded " + model.name + " (" + std::to_string(masks.size()) + " prunable tensors, " +
+                      std::to_string(masks.totalNumel()) + " prunable weights) and " + data.description;
+    }
+
+    void refreshKept()
+    {
+        keptCache.clear();
+        for (std::size_t i = 0; i < masks.size(); ++i)
+            keptCache.push_back(masks.kept(i));
+    }
+
+    std::vector<LayerStats> layerStats() const
+    {
+        std::vector<LayerStats> layers;
+        for (std::size_t i = 0; i < masks.size(); ++i) {
+            LayerStats s;
+            s.name = masks.tensors()[i].name;
+            const auto sizes = masks.tensors()[i].weight.sizes();
+            s.shape.assign(sizes.begin(), sizes.end());
+            s.numel = masks.numel(i);
+            s.kept = keptCache[i];
+            s.floor = constraints.floors[i];
+            s.locked = constraints.locked[i];
+            s.collapsed = s.kept == 0;
+            layers.push_back(std::move(s));
+        }
+        return layers;
+    }
+
+    void log(const std::string& line) const
+    {
+        if (hooks && hooks->onLog)
+            hooks->onLog(line);
+    }
+
+    void event(const std::string& text)
+    {
+        {
+            std::lock_guard lock(snapshotMutex);
+            current.events.push_back(text);
+        }
+        log(text);
+    }
+
+    // Kept counts and sparsity of `current` from the masks (caller holds snapshotMutex).
+    void updateCounts()
+    {
+        current.prunableWeights = masks.totalNumel();
+        current.keptWeights = 0;
+        for (std::size_t i = 0; i < keptCache.size(); ++i) {
+            current.layers[i].kept = keptCache[i];
+            current.layers[i].collapsed = keptCache[i] == 0;
+            current.keptWeights += keptCache[i];
+        }
+        current.sparsity = 1.0 - double(current.keptWeights) / double(current.prunableWeights);
+    }
+
+    // Publishes the current state; batch-level updates are throttled to hooks->maxSnapshotHz.
+    void publish(bool force)
+    {
+        const auto now = Clock::now();
+        if (!force && hooks && hooks->maxSnapshotHz > 0 &&
+            now - lastSnapshot < std::chrono::duration<double>(1.0 / hooks->maxSnapshotHz))
+            return;
+        lastSnapshot = now;
+        Snapshot copy;
+        {
+            std::lock_guard lock(snapshotMutex);
+            updateCounts();
+            copy = current;
+        }
+        if (hooks && hooks->onSnapshot)
+            hooks->onSnapshot(copy);
+    }
+
+    template <typename F>
+    void update(F&& change)
+    {
+        std::lock_guard lock(snapshotMutex);
+        change(current);
+    }
+
+    void safePoint()
+    {
+        control.checkpoint([this](bool paused) {
+            update([&](Snapshot& s) { s.state = paused ? SessionState::Paused : SessionState::Running; });
+            log(paused ? "paused" : "resumed");
+            publish(true);
+        });
+    }
+
+    std::unique_ptr<EspnMaskDiscovery> discoverEspnMask(int round, double density);
+    /// Called after every optimizer step of a phase with the phase's step count (1-based).
+    using StepHook = std::function<void(Trainer&, std::int64_t step)>;
+    EpochRecord trainPhase(const std::string& phase, int round, const TrainSettings& settings, RoundRecord* roundRecord,
+                           int startEpoch = 0, const StepHook& onStep = {});
+    std::vector<torch::Tensor> moduleState() const;
+    void restoreModuleState(const std::vector<torch::Tensor>& state);
+    void pruneGradually(int round, const TrainSettings& settings, RoundRecord& record);
+    /// Selects masks from `scores`, checks for layer collapse (per collapse_policy), applies them.
+    /// Returns the layers left empty.
+    std::vector<std::string> commitMasks(int round, const std::vector<torch::Tensor>& scores, double density,
+                                         EspnMaskDiscovery* espn);
+    std::vector<torch::Tensor> magnitudeScores() const;
+    void pruneRound(int round);
+    void run();
+};
+
+} // namespace espalier::core

@@ -1,0 +1,202 @@
+// Pruning rounds: score (or discover ESPN's mask), select, check for collapse, apply, train, record.
+#include "sessionimpl.h"
+
+namespace espalier::core {
+
+std::unique_ptr<EspnMaskDiscovery> Session::Impl::discoverEspnMask(int round, double density)
+{
+    const auto settings = espnSettingsFrom(recipe.methodParams, recipe.train.batch);
+    auto espn = std::make_unique<EspnMaskDiscovery>(model, masks, settings);
+    const std::int64_t target = keepCount(density, espn->totalEntries());
+    update([&](Snapshot& s) {
+        s.phase = "mask";
+        s.totalEpochs = settings.maxEpochs;
+    });
+    for (int epoch = 1; epoch <= settings.maxEpochs; ++epoch) {
+        update([&](Snapshot& s) { s.epoch = epoch; });
+        const auto result = espn->trainEpoch(data.train, generator, [&](const BatchProgress& p) {
+            update([&](Snapshot& s) {
+                s.batch = p.batch;
+                s.totalBatches = p.totalBatches;
+                s.runningLoss = p.runningLoss;
+            });
+            publish(false);
+            safePoint();
+        });
+        const auto test = espn->evaluateMasked(data.test);
+        EpochRecord record{"mask", round, epoch, settings.maskLr, result.stats.loss, result.stats.accuracy,
+                           test.loss, test.accuracy};
+        // The sparsity a mask-discovery epoch implies: entries of c at or below τ.
+        record.sparsity = 1.0 - double(result.alive) / double(espn->totalEntries());
+        record.seconds = result.stats.seconds;
+        record.samplesPerSecond = result.stats.samplesPerSecond;
+        update([&](Snapshot& s) { s.epochs.push_back(record); });
+        std::ostringstream line;
+        line.setf(std::ios::fixed);
+        line.precision(2);
+        line << "mask epoch " << epoch << ": " << result.alive << " of " << espn->totalEntries() << " c > tau (implied "
+             << 100.0 * record.sparsity << " % sparsity, target " << 100.0 * (1.0 - density)
+             << " %), test accuracy of W*c " << 100.0 * test.accuracy << " %";
+        log(line.str());
+        publish(true);
+        safePoint();
+        if (result.alive <= target) {
+            event("ESPN mask found after " + std::to_string(epoch) + " mask epochs");
+            return espn;
+        }
+    }
+    event("warning: ESPN reached max_mask_epochs (" + std::to_string(settings.maxEpochs) +
+          ") before the count of c > tau fell to the target; the mask is the top-k of |c| anyway");
+    return espn;
+}
+
+
+std::vector<std::string> Session::Impl::commitMasks(int round, const std::vector<torch::Tensor>& scores, double density,
+                                                   EspnMaskDiscovery* espn)
+{
+    std::vector<std::string> names;
+    for (const auto& t : masks.tensors())
+        names.push_back(t.name);
+    auto next = selectMasks(scores, masks.masks(), density, recipe.allocation == "global", constraints, names);
+
+    // Dry run: a layer left with no weight while others keep some is layer collapse.
+    std::vector<std::string> collapsed;
+    std::int64_t keptTotal = 0;
+    for (std::size_t i = 0; i < next.size(); ++i) {
+        const auto k = next[i].sum().item<std::int64_t>();
+        keptTotal += k;
+        if (k == 0)
+            collapsed.push_back(names[i]);
+    }
+    if (!collapsed.empty() && keptTotal > 0) {
+        std::string list;
+        for (const auto& n : collapsed)
+            list += (list.empty() ? "" : ", ") + n;
+        if (recipe.collapsePolicy == "block")
+            throw InputError("round " + std::to_string(round) + " would prune every weight of " + list +
+                             " (layer collapse); collapse_policy \"block\" stopped it — set floors, use layerwise "
+                             "allocation or collapse_policy \"clamp\"");
+        event("warning: layer collapse in round " + std::to_string(round) + ": " + list);
+    }
+    if (espn && recipe.method == "espn-finetune")
+        espn->foldInto(model, masks); // ESPN-Rewind keeps the warm-up weights instead
+    masks.setMasks(std::move(next));
+    if (recipe.method == "imp") {
+        // Lottery-ticket rewinding: survivors go back to their weights at the rewind point.
+        restoreModuleState(rewindState);
+    }
+    masks.applyToWeights();
+    refreshKept();
+    lastScores = scores;
+    auto layers = layerStats();
+    for (std::size_t i = 0; i < layers.size(); ++i)
+        layers[i].histogram = makeSaliencyHistogram(scores[i], masks.mask(i));
+    update([&](Snapshot& s) { s.layers = std::move(layers); });
+    return collapsed;
+}
+
+std::vector<torch::Tensor> Session::Impl::magnitudeScores() const
+{
+    std::vector<torch::Tensor> scores;
+    for (const auto& t : masks.tensors())
+        scores.push_back(t.weight.detach().abs());
+    return scores;
+}
+
+void Session::Impl::pruneRound(int round)
+{
+    const auto start = Clock::now();
+    const double density = scheduledDensity(recipe.schedule, round, recipe.rounds, 1.0 - recipe.targetSparsity);
+    update([&](Snapshot& s) {
+        s.phase = "scoring";
+        s.round = round;
+    });
+    publish(true);
+
+    RoundRecord record;
+    record.round = round;
+    record.targetSparsity = 1.0 - density;
+    TrainSettings settings = recipe.train;
+    if (round != recipe.rounds)
+        settings.epochs = recipe.roundEpochs;
+    const std::string phase = round == recipe.rounds ? "finetune" : "round";
+
+    if (recipe.method == "gmp") {
+        pruneGradually(round, settings, record);
+    } else {
+        std::unique_ptr<EspnMaskDiscovery> espn;
+        std::vector<torch::Tensor> scores;
+        if (isEspnMethod(recipe.method)) {
+            espn = discoverEspnMask(round, density);
+            scores = espn->scores();
+        } else if (recipe.method == "imp") {
+            scores = magnitudeScores();
+        } else {
+            ScoringContext context{model, masks, data.train, recipe.scoring, generator, recipe.methodParams};
+            scores = computeScores(recipe.method, context);
+        }
+        record.collapsedLayers = int(commitMasks(round, scores, density, espn.get()).size());
+        record.sparsity = masks.sparsity();
+        std::ostringstream line;
+        line.setf(std::ios::fixed);
+        line.precision(2);
+        line << "round " << round << "/" << recipe.rounds << ": " << recipe.method << " pruned to "
+             << 100.0 * masks.sparsity() << " % sparsity (target " << 100.0 * (1.0 - density) << " %)";
+        event(line.str());
+        publish(true);
+        // IMP replays the training schedule from the rewind point.
+        const int startEpoch = recipe.method == "imp" ? impSettingsFrom(recipe.methodParams).rewindEpoch : 0;
+        trainPhase(phase, round, settings, &record, startEpoch);
+    }
+
+    const auto test = evaluate(model, data.test);
+    record.sparsity = masks.sparsity();
+    record.testAccuracy = test.accuracy;
+    record.testLoss = test.loss;
+    record.bestTestAccuracy = std::max(record.bestTestAccuracy, test.accuracy);
+    if (data.validation.size() > 0)
+        record.validationAccuracy = evaluate(model, data.validation).accuracy;
+    record.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    update([&](Snapshot& s) { s.rounds.push_back(record); });
+    publish(true);
+    control.roundFinished();
+    safePoint();
+}
+
+void Session::Impl::pruneGradually(int round, const TrainSettings& settings, RoundRecord& record)
+{
+    const auto gmp = gmpSettingsFrom(recipe.methodParams);
+    const std::int64_t stepsPerEpoch = (data.train.size() + settings.batch - 1) / settings.batch;
+    const std::int64_t totalSteps = stepsPerEpoch * settings.epochs;
+    const std::int64_t pruningSteps =
+        gmp.steps > 0 ? gmp.steps : std::max<std::int64_t>(1, (totalSteps * 3 / 4 - gmp.startStep) / gmp.frequency);
+    if (gmp.startStep + pruningSteps * gmp.frequency > totalSteps)
+        throw InputError("method_params: gmp's last pruning step (start_step + steps * frequency = " +
+                         std::to_string(gmp.startStep + pruningSteps * gmp.frequency) + ") lies beyond the " +
+                         std::to_string(totalSteps) + " optimizer steps of train.epochs");
+    std::int64_t nextPruning = 0;
+    auto prune = [&](Trainer& trainer, std::int64_t step) {
+        // Pruning step j happens after optimizer step t0 + jΔt (the first one after step max(1, t0)).
+        if (nextPruning > pruningSteps || step < gmp.startStep + nextPruning * gmp.frequency)
+            return;
+        const double sparsity = gmpSparsity(gmp, recipe.targetSparsity, nextPruning, pruningSteps);
+        record.collapsedLayers = std::max<int>(
+            record.collapsedLayers, int(commitMasks(round, magnitudeScores(), 1.0 - sparsity, nullptr).size()));
+        trainer.onMasksChanged();
+        std::ostringstream line;
+        line.setf(std::ios::fixed);
+        line.precision(2);
+        line << "gmp step " << nextPruning << "/" << pruningSteps << " at optimizer step " << step << ": "
+             << 100.0 * masks.sparsity() << " % sparsity";
+        if (nextPruning == 0 || nextPruning == pruningSteps)
+            event(line.str());
+        else
+            log(line.str());
+        ++nextPruning;
+    };
+    trainPhase("finetune", round, settings, &record, 0, prune);
+    if (nextPruning <= pruningSteps)
+        throw std::logic_error("gmp schedule did not complete");
+}
+
+} // namespace espalier::core
