@@ -81,7 +81,8 @@ nlohmann::json layersJson(const std::vector<core::LayerStats>& layers)
     auto array = nlohmann::json::array();
     for (const auto& l : layers)
         array.push_back({{"name", l.name}, {"shape", l.shape}, {"numel", l.numel}, {"kept", l.kept},
-                         {"density", l.density()}, {"collapsed", l.collapsed}});
+                         {"density", l.density()}, {"effective_kept", l.effectiveKept},
+                         {"collapsed", l.collapsed}});
     return array;
 }
 
@@ -113,7 +114,8 @@ nlohmann::json roundsJson(const std::vector<core::RoundRecord>& rounds)
                          {"train_loss", number(r.trainLoss)}, {"test_accuracy", r.testAccuracy},
                          {"best_test_accuracy", r.bestTestAccuracy},
                          {"validation_accuracy", number(r.validationAccuracy)}, {"test_loss", r.testLoss},
-                         {"seconds", r.seconds}, {"collapsed_layers", r.collapsedLayers}});
+                         {"seconds", r.seconds}, {"collapsed_layers", r.collapsedLayers},
+                         {"effective_sparsity", r.effectiveSparsity}, {"disconnected", r.disconnected}});
     return array;
 }
 

@@ -37,6 +37,7 @@ int runCommand(const RunOptions& options)
     const double finalAccuracy = snapshot.rounds.empty() ? 0.0 : snapshot.rounds.back().testAccuracy;
     if (options.json) {
         nlohmann::json result{{"recipe", options.recipe}, {"out", out.string()}, {"sparsity", snapshot.sparsity},
+                              {"effective_sparsity", snapshot.effectiveSparsity},
                               {"prunable_weights", snapshot.prunableWeights}, {"kept_weights", snapshot.keptWeights},
                               {"final_test_accuracy", finalAccuracy}, {"layers", layersJson(snapshot.layers)},
                               {"rounds", roundsJson(snapshot.rounds)}, {"epochs", epochsJson(snapshot.epochs)},
@@ -45,7 +46,8 @@ int runCommand(const RunOptions& options)
         return 0;
     }
     std::cout << "\n" << layerTable(snapshot.layers) << "\n" << roundTable(snapshot.rounds) << "\n";
-    std::cout << "sparsity " << percent(snapshot.sparsity) << " (" << snapshot.keptWeights << " of "
+    std::cout << "sparsity " << percent(snapshot.sparsity) << ", effective " << percent(snapshot.effectiveSparsity) << " ("
+              << snapshot.keptWeights << " of "
               << snapshot.prunableWeights << " prunable weights kept), final test accuracy " << percent(finalAccuracy)
               << "\n";
     std::cout << "wrote " << reportPath << ", " << (out / "model.pt").string() << ", " << (out / "masks.h5").string()

@@ -83,14 +83,19 @@ int scoreCommand(const ScoreOptions& options)
 
     const auto s = session.snapshot();
     const double accuracy = s.rounds.empty() ? 0.0 : s.rounds.back().testAccuracy;
+    bool collapsed = !s.rounds.empty() && s.rounds.back().disconnected;
+    for (const auto& layer : s.layers)
+        collapsed = collapsed || layer.collapsed;
     if (options.json) {
         nlohmann::json result{{"model", options.model}, {"method", options.method}, {"sparsity", s.sparsity},
+                              {"effective_sparsity", s.effectiveSparsity}, {"collapsed", collapsed},
                               {"prunable_weights", s.prunableWeights}, {"kept_weights", s.keptWeights},
                               {"test_accuracy_without_training", accuracy}, {"layers", layersJson(s.layers)}};
         std::cout << result.dump(2) << "\n";
         return 0;
     }
-    std::cout << "\n" << layerTable(s.layers) << "\nsparsity " << percent(s.sparsity) << ", test accuracy without training "
+    std::cout << "\n" << layerTable(s.layers) << "\nsparsity " << percent(s.sparsity) << " (effective "
+              << percent(s.effectiveSparsity) << (collapsed ? ", COLLAPSED" : "") << "), test accuracy without training "
               << percent(accuracy) << "\n";
     return 0;
 }

@@ -98,8 +98,8 @@ std::vector<torch::Tensor> graspScores(const Model& model, const MaskSet& masks,
         torch::NoGradGuard noGrad;
         net = model.module.clone();
         weights = weightsByName(net, masks);
-        for (auto& w : weights)
-            w.requires_grad_(true);
+        for (std::size_t i = 0; i < weights.size(); ++i)
+            weights[i].mul_(masks.mask(i)).requires_grad_(true);
     }
     if (options.reinitLinear)
         reinitLinearWeights(weights, masks, generator);

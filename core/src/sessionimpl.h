@@ -8,6 +8,7 @@
 #include <mutex>
 #include <sstream>
 
+#include "connectivity.h"
 #include "dataset.h"
 #include "espalier/core/errors.h"
 #include "espnmaskdiscovery.h"
@@ -34,6 +35,7 @@ struct Session::Impl {
     Model model;
     MaskSet masks;
     std::vector<std::int64_t> keptCache;
+    std::vector<std::int64_t> effectiveCache; ///< from the last connectivity check
     torch::Generator generator;
     RunControl control;
     SelectionConstraints constraints;
@@ -98,6 +100,8 @@ struct Session::Impl {
         keptCache.clear();
         for (std::size_t i = 0; i < masks.size(); ++i)
             keptCache.push_back(masks.kept(i));
+        if (effectiveCache.size() != keptCache.size())
+            effectiveCache = keptCache;
     }
 
     std::vector<LayerStats> layerStats() const
@@ -110,6 +114,7 @@ struct Session::Impl {
             s.shape.assign(sizes.begin(), sizes.end());
             s.numel = masks.numel(i);
             s.kept = keptCache[i];
+            s.effectiveKept = effectiveCache[i];
             s.floor = constraints.floors[i];
             s.locked = constraints.locked[i];
             s.collapsed = s.kept == 0;
@@ -138,12 +143,16 @@ struct Session::Impl {
     {
         current.prunableWeights = masks.totalNumel();
         current.keptWeights = 0;
+        std::int64_t effective = 0;
         for (std::size_t i = 0; i < keptCache.size(); ++i) {
             current.layers[i].kept = keptCache[i];
+            current.layers[i].effectiveKept = effectiveCache[i];
             current.layers[i].collapsed = keptCache[i] == 0;
             current.keptWeights += keptCache[i];
+            effective += effectiveCache[i];
         }
         current.sparsity = 1.0 - double(current.keptWeights) / double(current.prunableWeights);
+        current.effectiveSparsity = 1.0 - double(effective) / double(current.prunableWeights);
     }
 
     // Publishes the current state; batch-level updates are throttled to hooks->maxSnapshotHz.
@@ -191,7 +200,7 @@ struct Session::Impl {
     /// Selects masks from `scores`, checks for layer collapse (per collapse_policy), applies them.
     /// Returns the layers left empty.
     std::vector<std::string> commitMasks(int round, const std::vector<torch::Tensor>& scores, double density,
-                                         EspnMaskDiscovery* espn);
+                                         EspnMaskDiscovery* espn, RoundRecord& record);
     std::vector<torch::Tensor> magnitudeScores() const;
     void pruneRound(int round);
     void run();

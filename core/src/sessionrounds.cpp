@@ -52,7 +52,7 @@ std::unique_ptr<EspnMaskDiscovery> Session::Impl::discoverEspnMask(int round, do
 
 
 std::vector<std::string> Session::Impl::commitMasks(int round, const std::vector<torch::Tensor>& scores, double density,
-                                                   EspnMaskDiscovery* espn)
+                                                   EspnMaskDiscovery* espn, RoundRecord& record)
 {
     std::vector<std::string> names;
     for (const auto& t : masks.tensors())
@@ -78,6 +78,16 @@ std::vector<std::string> Session::Impl::commitMasks(int round, const std::vector
                              "allocation or collapse_policy \"clamp\"");
         event("warning: layer collapse in round " + std::to_string(round) + ": " + list);
     }
+    // Dry run of the paths: with every layer non-empty the network can still be cut in two.
+    const auto connectivity = analyseConnectivity(model, names, next);
+    if (!connectivity.outputReachable && keptTotal > 0) {
+        if (recipe.collapsePolicy == "block")
+            throw InputError("round " + std::to_string(round) +
+                             " would leave no path from the input to the output (layer collapse); collapse_policy "
+                             "\"block\" stopped it — lower the target sparsity, set floors or use layerwise allocation");
+        event("warning: round " + std::to_string(round) + " leaves no path from the input to the output");
+    }
+    record.disconnected = !connectivity.outputReachable;
     if (espn && recipe.method == "espn-finetune")
         espn->foldInto(model, masks); // ESPN-Rewind keeps the warm-up weights instead
     masks.setMasks(std::move(next));
@@ -86,8 +96,14 @@ std::vector<std::string> Session::Impl::commitMasks(int round, const std::vector
         restoreModuleState(rewindState);
     }
     masks.applyToWeights();
+    effectiveCache = connectivity.effectiveKept;
     refreshKept();
     lastScores = scores;
+    {
+        std::lock_guard lock(snapshotMutex);
+        updateCounts();
+        record.effectiveSparsity = current.effectiveSparsity;
+    }
     auto layers = layerStats();
     for (std::size_t i = 0; i < layers.size(); ++i)
         layers[i].histogram = makeSaliencyHistogram(scores[i], masks.mask(i));
@@ -135,7 +151,7 @@ void Session::Impl::pruneRound(int round)
             ScoringContext context{model, masks, data.train, recipe.scoring, generator, recipe.methodParams};
             scores = computeScores(recipe.method, context);
         }
-        record.collapsedLayers = int(commitMasks(round, scores, density, espn.get()).size());
+        record.collapsedLayers = int(commitMasks(round, scores, density, espn.get(), record).size());
         record.sparsity = masks.sparsity();
         std::ostringstream line;
         line.setf(std::ios::fixed);
@@ -181,7 +197,7 @@ void Session::Impl::pruneGradually(int round, const TrainSettings& settings, Rou
             return;
         const double sparsity = gmpSparsity(gmp, recipe.targetSparsity, nextPruning, pruningSteps);
         record.collapsedLayers = std::max<int>(
-            record.collapsedLayers, int(commitMasks(round, magnitudeScores(), 1.0 - sparsity, nullptr).size()));
+            record.collapsedLayers, int(commitMasks(round, magnitudeScores(), 1.0 - sparsity, nullptr, record).size()));
         trainer.onMasksChanged();
         std::ostringstream line;
         line.setf(std::ios::fixed);

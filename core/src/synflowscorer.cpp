@@ -31,8 +31,10 @@ std::vector<torch::Tensor> synflowScores(const Model& model, const MaskSet& mask
         for (const auto& b : net.buffers(/*recurse=*/true))
             absInDouble(b);
         weights = weightsByName(net, masks);
-        for (auto& w : weights)
-            w.requires_grad_(true);
+        // Masked weights are zero in the live model already; re-zeroing the copy keeps a masked
+        // weight at score 0 even if the live model drifted.
+        for (std::size_t i = 0; i < weights.size(); ++i)
+            weights[i].mul_(masks.mask(i)).requires_grad_(true);
     }
     net.eval();
 

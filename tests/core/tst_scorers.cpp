@@ -176,6 +176,11 @@ void TestScorers::scoresAreFiniteAndWeightShaped()
 void TestScorers::synflowScoresZeroExactlyOnMaskedWeights()
 {
     auto f = makeFixture("lenet300", {1, 28, 28});
+    {
+        // Mask drift in the live model (non-zero masked weights) must not revive them.
+        torch::NoGradGuard noGrad;
+        f.masks.tensors()[1].weight.masked_fill_(f.masks.mask(1).logical_not(), 0.5);
+    }
     const auto scores = score("synflow", f);
     for (std::size_t i = 0; i < scores.size(); ++i) {
         // With |θ| everywhere and an all-ones input every kept weight lies on a positive path.

@@ -25,6 +25,7 @@ struct LayerStats {
     double floor = 0.0;               ///< minimum density the user asked for
     bool locked = false;
     bool collapsed = false;           ///< every weight pruned
+    std::int64_t effectiveKept = 0;   ///< kept weights that still lie on an input→output path
     std::int64_t drift = 0;           ///< non-zero weights found in masked positions
     SaliencyHistogram histogram;      ///< of the last scoring pass (empty before the first)
 
@@ -59,6 +60,8 @@ struct RoundRecord {
     double testLoss = 0.0;
     double seconds = 0.0;
     int collapsedLayers = 0;
+    double effectiveSparsity = 0.0;  ///< counts kept weights off every input→output path as pruned
+    bool disconnected = false;       ///< no input→output path survived
 };
 
 enum class SessionState { Idle, Running, Paused, Finished, Stopped, Failed };
@@ -75,6 +78,7 @@ struct Snapshot {
     std::int64_t totalBatches = 0;
     double runningLoss = 0.0;
     double sparsity = 0.0;      ///< fraction of prunable weights that are zero by mask
+    double effectiveSparsity = 0.0; ///< the same, counting disconnected kept weights as pruned
     double targetSparsity = 0.0;
     std::int64_t prunableWeights = 0;
     std::int64_t keptWeights = 0;
