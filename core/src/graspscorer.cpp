@@ -1,6 +1,7 @@
 #include "graspscorer.h"
 
 #include <cmath>
+#include <sstream>
 
 #include "espalier/core/errors.h"
 #include "scoring.h"
@@ -25,6 +26,13 @@ void reinitLinearWeights(std::vector<torch::Tensor>& weights, const MaskSet& mas
     }
 }
 
+std::string number(double value)
+{
+    std::ostringstream out;
+    out << value;
+    return out.str();
+}
+
 torch::Tensor temperedLoss(torch::jit::Module& net, const TensorDataset& batch, double temperature)
 {
     auto logits = net.forward({batch.images}).toTensor() / temperature;
@@ -39,15 +47,15 @@ GraspOptions graspOptions(const std::map<std::string, double>& params)
     o.temperature = methodParam(params, "temperature", o.temperature);
     if (!(o.temperature > 0))
         throw InputError("method_params.temperature must be a number > 0 for grasp (got " +
-                         std::to_string(o.temperature) + ")");
+                         number(o.temperature) + ")");
     const double k = methodParam(params, "samples_per_class", o.samplesPerClass);
     if (!(k >= 1 && k <= 1e6 && std::floor(k) == k))
         throw InputError("method_params.samples_per_class must be an integer >= 1 for grasp (got " +
-                         std::to_string(k) + ")");
+                         number(k) + ")");
     o.samplesPerClass = int(k);
     const double reinit = methodParam(params, "reinit_linear", 0.0);
     if (reinit != 0.0 && reinit != 1.0)
-        throw InputError("method_params.reinit_linear must be 0 or 1 for grasp (got " + std::to_string(reinit) + ")");
+        throw InputError("method_params.reinit_linear must be 0 or 1 for grasp (got " + number(reinit) + ")");
     o.reinitLinear = reinit == 1.0;
     return o;
 }

@@ -15,6 +15,25 @@ const std::vector<std::string>& scoringMethods()
     return methods;
 }
 
+void checkMethodParams(const std::string& method, const std::map<std::string, double>& params)
+{
+    // A typo in a key must not silently fall back to a default.
+    const std::vector<std::string> known =
+        method == "grasp" ? std::vector<std::string>{"temperature", "samples_per_class", "reinit_linear"}
+                          : std::vector<std::string>{};
+    for (const auto& [key, value] : params) {
+        if (std::find(known.begin(), known.end(), key) == known.end()) {
+            std::string list;
+            for (const auto& k : known)
+                list += (list.empty() ? "" : ", ") + k;
+            throw InputError("method_params." + key + " is not a parameter of " + method +
+                             (list.empty() ? " (it takes none)" : " (known: " + list + ")"));
+        }
+    }
+    if (method == "grasp")
+        graspOptions(params);
+}
+
 TensorDataset scoringBatch(const TensorDataset& train, const ScoringSettings& settings, torch::Generator& generator)
 {
     const std::int64_t n = std::min<std::int64_t>(settings.samples, train.size());

@@ -30,6 +30,10 @@ const std::vector<std::string>& scoringMethods();
 /// Throws InputError for an unknown method or an invalid method parameter.
 std::vector<torch::Tensor> computeScores(const std::string& method, ScoringContext& context);
 
+/// Checks the method_params that `method` reads (InputError naming method_params.<key>), so that a
+/// bad value can be reported before any training; computeScores checks them again.
+void checkMethodParams(const std::string& method, const std::map<std::string, double>& params);
+
 /// The scoring batch: the first N training samples in file order, or N drawn with the generator.
 TensorDataset scoringBatch(const TensorDataset& train, const ScoringSettings& settings, torch::Generator& generator);
 

@@ -65,6 +65,8 @@ struct Session::Impl {
             if (recipe.train.epochs < 1)
                 throw InputError("train.epochs: gmp prunes while training; it needs at least 1 epoch");
         }
+        if (!isEspnMethod(recipe.method) && recipe.method != "imp" && recipe.method != "gmp")
+            checkMethodParams(recipe.method, recipe.methodParams); // before data loading and pretraining
         if (isEspnMethod(recipe.method)) {
             espnSettingsFrom(recipe.methodParams, recipe.train.batch); // reject bad method_params before loading data
             if (recipe.rounds != 1)

@@ -254,6 +254,12 @@ void TestScorers::graspRejectsBadParams()
     QCOMPARE(o.temperature, 200.0);
     QCOMPARE(o.samplesPerClass, 10);
     QVERIFY(!o.reinitLinear);
+    QVERIFY_THROWS_EXCEPTION(InputError, checkMethodParams("grasp", {{"temperature", 0}}));
+    // A key the method does not take is an error, not silently ignored.
+    QVERIFY_THROWS_EXCEPTION(InputError, checkMethodParams("synflow", {{"temperature", 0}}));
+    QVERIFY_THROWS_EXCEPTION(InputError, checkMethodParams("grasp", {{"temprature", 100}}));
+    checkMethodParams("grasp", {{"temperature", 100}, {"samples_per_class", 5}});
+    checkMethodParams("snip", {});
     auto f = makeFixture("lenet300", {1, 28, 28});
     QVERIFY_THROWS_EXCEPTION(InputError, score("grasp", f, {{"temperature", -1}}));
     QVERIFY_THROWS_EXCEPTION(InputError, score("unknown-method", f));
