@@ -111,7 +111,7 @@ const std::vector<std::string>& recipeAllocations()
 
 const std::vector<std::string>& recipeCollapsePolicies()
 {
-    static const std::vector<std::string> kPolicies = {"block", "clamp", "proceed"};
+    static const std::vector<std::string> kPolicies = {"block", "clamp", "allow", "proceed"};
     return kPolicies;
 }
 

@@ -57,7 +57,7 @@ struct Recipe {
     int rounds = 1;
     std::string schedule = "exponential"; ///< exponential or linear
     std::string allocation = "global";    ///< global or layerwise
-    std::string collapsePolicy = "block"; ///< block, clamp or proceed
+    std::string collapsePolicy = "block"; ///< block, clamp, allow (= proceed)
     std::vector<std::string> exclude;     ///< layer names or glob patterns (*, ?) never pruned
     std::vector<std::string> locks;       ///< layers whose mask is frozen at its current state
     std::map<std::string, double> floors; ///< minimum density per layer
