@@ -271,7 +271,7 @@ private Q_SLOTS:
         bad("rounds huge", R"({"rounds": 1e12})", {"rounds", "integer"});
         bad("schedule", R"({"schedule": "cubic"})", {"schedule", "exponential, linear", "cubic"});
         bad("allocation", R"({"allocation": "local"})", {"allocation", "global, layerwise"});
-        bad("collapse policy", R"({"collapse_policy": "ignore"})", {"collapse_policy", "block, clamp, proceed"});
+        bad("collapse policy", R"({"collapse_policy": "ignore"})", {"collapse_policy", "block, clamp, allow, proceed"});
         bad("method", R"({"method": "obd"})", {"method", "magnitude", "espn-finetune", "slimming"});
         bad("method params", R"({"method_params": {"alpha": "big"}})", {"method_params.alpha", "number"});
         bad("method params array", R"({"method_params": [1]})", {"method_params"});
