@@ -102,9 +102,10 @@ std::vector<CurveChart::Marker> CurveChart::roundMarkers(const std::vector<core:
     std::vector<Marker> markers;
     int groupFirst = 0;
     for (const int round : roundNumbers) {
-        // Round r pruned right before its first epoch (or after everything recorded so far).
+        // Round r pruned right before its first training epoch (after ESPN's mask-discovery epochs,
+        // or after everything recorded so far).
         const auto firstAfter = std::find_if(epochs.begin(), epochs.end(), [round](const core::EpochRecord& e) {
-            return e.phase != "pretrain" && e.round >= round;
+            return e.phase != "pretrain" && e.phase != "mask" && e.round >= round;
         });
         const double x = double(firstAfter - epochs.begin()) + 0.5;
         if (!markers.empty() && markers.back().x == x) {

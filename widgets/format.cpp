@@ -47,6 +47,7 @@ QString phaseText(const std::string& phase)
         {"loading", QT_TRANSLATE_NOOP("espalier", "Loading")},
         {"pretrain", QT_TRANSLATE_NOOP("espalier", "Pretraining")},
         {"scoring", QT_TRANSLATE_NOOP("espalier", "Scoring")},
+        {"mask", QT_TRANSLATE_NOOP("espalier", "ESPN mask discovery")},
         {"round", QT_TRANSLATE_NOOP("espalier", "Training (round)")},
         {"finetune", QT_TRANSLATE_NOOP("espalier", "Fine-tuning")},
         {"done", QT_TRANSLATE_NOOP("espalier", "Done")},
