@@ -1,25 +1,8 @@
 #include "connectivity.h"
 
+#include "moduleaccess.h"
+
 namespace espalier::core {
-namespace {
-
-bool endsWith(const std::string& s, const std::string& suffix)
-{
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-std::pair<torch::jit::Module, std::string> owner(const torch::jit::Module& root, const std::string& name)
-{
-    torch::jit::Module module = root;
-    std::string rest = name;
-    for (auto dot = rest.find('.'); dot != std::string::npos; dot = rest.find('.')) {
-        module = module.attr(rest.substr(0, dot)).toModule();
-        rest = rest.substr(dot + 1);
-    }
-    return {module, rest};
-}
-
-} // namespace
 
 Connectivity analyseConnectivity(const Model& model, const std::vector<std::string>& names,
                                  const std::vector<torch::Tensor>& masks)
@@ -29,7 +12,7 @@ Connectivity analyseConnectivity(const Model& model, const std::vector<std::stri
     {
         torch::NoGradGuard noGrad;
         for (const auto& p : copy.named_parameters(/*recurse=*/true)) {
-            auto [module, attr] = owner(copy, p.name);
+            auto [module, attr] = attributeOwner(copy, p.name);
             const auto it = std::find(names.begin(), names.end(), p.name);
             torch::Tensor value;
             if (it != names.end()) {
@@ -45,7 +28,7 @@ Connectivity analyseConnectivity(const Model& model, const std::vector<std::stri
             module.setattr(attr, value);
         }
         for (const auto& b : copy.named_buffers(/*recurse=*/true)) {
-            auto [module, attr] = owner(copy, b.name);
+            auto [module, attr] = attributeOwner(copy, b.name);
             if (endsWith(b.name, "running_mean"))
                 module.setattr(attr, torch::zeros_like(b.value, torch::kFloat64));
             else if (endsWith(b.name, "running_var"))

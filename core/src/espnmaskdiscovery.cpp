@@ -2,27 +2,9 @@
 
 #include <chrono>
 
+#include "moduleaccess.h"
+
 namespace espalier::core {
-namespace {
-
-// The module that owns a dotted parameter name, and the attribute's last component.
-std::pair<torch::jit::Module, std::string> owner(const torch::jit::Module& root, const std::string& name)
-{
-    torch::jit::Module module = root;
-    std::string rest = name;
-    for (auto dot = rest.find('.'); dot != std::string::npos; dot = rest.find('.')) {
-        module = module.attr(rest.substr(0, dot)).toModule();
-        rest = rest.substr(dot + 1);
-    }
-    return {module, rest};
-}
-
-bool endsWith(const std::string& s, const std::string& suffix)
-{
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-} // namespace
 
 EspnMaskDiscovery::EspnMaskDiscovery(const Model& live, const MaskSet& masks, const EspnSettings& settings)
     : m_settings(settings)
@@ -31,7 +13,7 @@ EspnMaskDiscovery::EspnMaskDiscovery(const Model& live, const MaskSet& masks, co
     m_model.module = live.module.deepcopy();
     // Fresh leaves: the copy must not share autograd history or storage with the live model.
     for (const auto& p : m_model.module.named_parameters(/*recurse=*/true)) {
-        auto [module, attr] = owner(m_model.module, p.name);
+        auto [module, attr] = attributeOwner(m_model.module, p.name);
         module.setattr(attr, p.value.detach().clone().requires_grad_(true));
     }
     std::vector<torch::Tensor> params;
@@ -58,7 +40,7 @@ void EspnMaskDiscovery::bindMaskedWeights()
 {
     // Binding W ⊙ c as the attribute makes the scripted forward differentiate through both.
     for (std::size_t i = 0; i < m_weights.size(); ++i) {
-        auto [module, attr] = owner(m_model.module, m_names[i]);
+        auto [module, attr] = attributeOwner(m_model.module, m_names[i]);
         module.setattr(attr, m_weights[i] * m_c[i]);
     }
 }
@@ -66,7 +48,7 @@ void EspnMaskDiscovery::bindMaskedWeights()
 void EspnMaskDiscovery::bindPlainWeights()
 {
     for (std::size_t i = 0; i < m_weights.size(); ++i) {
-        auto [module, attr] = owner(m_model.module, m_names[i]);
+        auto [module, attr] = attributeOwner(m_model.module, m_names[i]);
         module.setattr(attr, m_weights[i]);
     }
 }
@@ -126,7 +108,7 @@ Evaluation EspnMaskDiscovery::evaluateMasked(const TensorDataset& data)
     {
         torch::NoGradGuard noGrad;
         for (std::size_t i = 0; i < m_weights.size(); ++i) {
-            auto [module, attr] = owner(m_model.module, m_names[i]);
+            auto [module, attr] = attributeOwner(m_model.module, m_names[i]);
             module.setattr(attr, m_weights[i].detach() * m_c[i].detach());
         }
     }

@@ -2,6 +2,8 @@
 
 #include "espalier/core/errors.h"
 
+#include "moduleaccess.h"
+
 namespace espalier::core {
 namespace {
 
@@ -14,11 +16,6 @@ bool globMatch(const char* pattern, const char* text)
     if (*text != '\0' && (*pattern == '?' || *pattern == *text))
         return globMatch(pattern + 1, text + 1);
     return false;
-}
-
-bool endsWith(const std::string& s, const std::string& suffix)
-{
-    return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string joinNames(const std::vector<std::string>& names)
