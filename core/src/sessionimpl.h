@@ -182,6 +182,18 @@ struct Session::Impl {
         change(current);
     }
 
+    // After every optimizer step: progress into the snapshot, a throttled publish, a safe point.
+    void batchFinished(const BatchProgress& p)
+    {
+        update([&](Snapshot& s) {
+            s.batch = p.batch;
+            s.totalBatches = p.totalBatches;
+            s.runningLoss = p.runningLoss;
+        });
+        publish(false);
+        safePoint();
+    }
+
     void safePoint()
     {
         control.checkpoint([this](bool paused) {

@@ -14,15 +14,8 @@ std::unique_ptr<EspnMaskDiscovery> Session::Impl::discoverEspnMask(int round, do
     });
     for (int epoch = 1; epoch <= settings.maxEpochs; ++epoch) {
         update([&](Snapshot& s) { s.epoch = epoch; });
-        const auto result = espn->trainEpoch(data.train, generator, [&](const BatchProgress& p) {
-            update([&](Snapshot& s) {
-                s.batch = p.batch;
-                s.totalBatches = p.totalBatches;
-                s.runningLoss = p.runningLoss;
-            });
-            publish(false);
-            safePoint();
-        });
+        const auto result =
+            espn->trainEpoch(data.train, generator, [&](const BatchProgress& p) { batchFinished(p); });
         const auto test = espn->evaluateMasked(data.test);
         EpochRecord record{"mask", round, epoch, settings.maskLr, result.stats.loss, result.stats.accuracy,
                            test.loss, test.accuracy};

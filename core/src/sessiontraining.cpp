@@ -21,13 +21,7 @@ EpochRecord Session::Impl::trainPhase(const std::string& phase, int round, const
         const auto stats = trainer.trainEpoch(epoch, data.train, generator, [&](const BatchProgress& p) {
             if (onStep)
                 onStep(trainer, ++step);
-            update([&](Snapshot& s) {
-                s.batch = p.batch;
-                s.totalBatches = p.totalBatches;
-                s.runningLoss = p.runningLoss;
-            });
-            publish(false);
-            safePoint();
+            batchFinished(p);
         });
         const auto test = evaluate(model, data.test);
         EpochRecord record{phase, round, epoch + 1, trainer.learningRate(epoch), stats.loss, stats.accuracy,
