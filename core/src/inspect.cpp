@@ -57,6 +57,7 @@ json summarize(const std::string& path) {
                         {"recipe", recipe.is_discarded() ? json(c.recipeJson) : recipe},
                         {"final_sparsity", c.finalSparsity},
                         {"final_test_accuracy", c.finalTestAccuracy},
+                        {"final_effective_sparsity", c.finalEffectiveSparsity},
                         {"curve", {{"sparsity", c.curveSparsity}, {"accuracy", c.curveAccuracy}}},
                         {"events", c.events}});
         json rounds = json::array();
@@ -70,7 +71,9 @@ json summarize(const std::string& path) {
                               {"validation_accuracy", r.validationAccuracy},
                               {"test_loss", r.testLoss},
                               {"seconds", r.seconds},
-                              {"collapsed_layers", r.collapsedLayers}});
+                              {"collapsed_layers", r.collapsedLayers},
+                              {"effective_sparsity", r.effectiveSparsity},
+                              {"disconnected", r.disconnected}});
         json epochs = json::array();
         for (const EpochRecord& e : c.epochs)
             epochs.push_back({{"phase", e.phase},
@@ -110,6 +113,7 @@ json summarize(const std::string& path) {
         if (i < stats.size()) {
             layer["locked"] = stats[i].locked;
             layer["collapsed"] = stats[i].collapsed;
+            layer["effective_kept"] = stats[i].effectiveKept;
             if (stats[i].kept != k)
                 warnings.push_back("layer " + mask.name +
                                    ": attribute kept = " + std::to_string(stats[i].kept) +
@@ -204,29 +208,42 @@ std::string render(const json& s) {
             out += field(key, s[key].get<std::string>());
         out += field("seed", std::to_string(s["seed"].get<std::uint64_t>()));
         out += field("sparsity", sparsity + " (" + weights + ")");
+        out += field("effective", percent(s["final_effective_sparsity"].get<double>()) +
+                                      " (kept weights on no input→output path count as pruned)");
         out += field("test accuracy", percent(s["final_test_accuracy"].get<double>()));
     }
 
     std::vector<std::vector<std::string>> rows = {{"name", "shape", "numel", "kept", "density"}};
-    for (const json& l : s["layers"])
+    if (report)
+        rows[0].push_back("on a path");
+    std::int64_t onPath = 0;
+    for (const json& l : s["layers"]) {
         rows.push_back({l["name"].get<std::string>(), shapeText(l["shape"]),
                         std::to_string(l["numel"].get<std::int64_t>()),
                         std::to_string(l["kept"].get<std::int64_t>()), percent(l["density"].get<double>())});
+        if (l.contains("effective_kept")) {
+            rows.back().push_back(std::to_string(l["effective_kept"].get<std::int64_t>()));
+            onPath += l["effective_kept"].get<std::int64_t>();
+        }
+    }
     rows.push_back({"total", "", std::to_string(s["prunable_weights"].get<std::int64_t>()),
                     std::to_string(s["kept_weights"].get<std::int64_t>()),
                     percent(s["density"].get<double>())});
+    if (report)
+        rows.back().push_back(std::to_string(onPath));
     out += "\nLayers (" + std::to_string(s["layers"].size()) + ")\n" + table(rows, 2);
 
     if (report) {
         rows = {{"round", "target", "sparsity", "train loss", "test acc", "best acc", "val acc", "test loss",
-                 "seconds", "collapsed"}};
+                 "seconds", "collapsed", "effective"}};
         for (const json& r : s["rounds"])
             rows.push_back(
                 {std::to_string(r["round"].get<int>()), percent(r["target_sparsity"].get<double>()),
                  percent(r["sparsity"].get<double>()), fixed(r["train_loss"].get<double>(), 4),
                  percent(r["test_accuracy"].get<double>()), percent(r["best_test_accuracy"].get<double>()),
                  percent(r["validation_accuracy"].get<double>()), fixed(r["test_loss"].get<double>(), 4),
-                 fixed(r["seconds"].get<double>(), 1), std::to_string(r["collapsed_layers"].get<int>())});
+                 fixed(r["seconds"].get<double>(), 1), std::to_string(r["collapsed_layers"].get<int>()),
+                 percent(r["effective_sparsity"].get<double>()) + (r["disconnected"].get<bool>() ? " (no path)" : "")});
         out += "\nRounds (" + std::to_string(s["rounds"].size()) + ")\n" +
                (s["rounds"].empty() ? "" : table(rows, 0));
         std::vector<std::pair<std::string, int>> phases; // in order of appearance

@@ -51,6 +51,7 @@ void writeSessionReport(const Recipe& recipe, const Model& model, const DataBund
     report.method = recipe.method;
     report.seed = recipe.seed;
     report.finalSparsity = masks.sparsity();
+    report.finalEffectiveSparsity = snapshot.effectiveSparsity;
     report.finalTestAccuracy = snapshot.rounds.empty() ? 0.0 : snapshot.rounds.back().testAccuracy;
     report.layers = snapshot.layers;
     report.masks = maskData(masks, {});

@@ -168,6 +168,23 @@ public:
         return true;
     }
 
+    bool read(const std::string& name, std::map<std::string, std::int64_t>& out)
+    {
+        const json* j = take(name);
+        if (!j)
+            return false;
+        if (!j->is_object())
+            m_source.badValue(key(name), dumped(*j));
+        out.clear();
+        for (const auto& [entry, value] : j->items()) {
+            const auto v = asInteger(value);
+            if (!v)
+                m_source.badValue(key(name) + "." + entry, dumped(value));
+            out[entry] = *v;
+        }
+        return true;
+    }
+
     /// Fails on the first key of the object that no read()/take() asked for.
     void finish() const
     {
@@ -249,7 +266,7 @@ void applyRecipeOverride(json& root, const std::string& override, RecipeSource& 
         start = dot + 1;
     }
     // Layer and parameter names contain dots: everything after the map's key is one name.
-    if (path.size() > 2 && (path[0] == "floors" || path[0] == "method_params"))
+    if (path.size() > 2 && (path[0] == "floors" || path[0] == "floor_weights" || path[0] == "method_params"))
         path = {path[0], key.substr(path[0].size() + 1)};
     for (const auto& part : path)
         if (part.empty())
@@ -303,6 +320,7 @@ Recipe recipeFromJson(const json& root, const RecipeSource& src)
     top.read("exclude", r.exclude);
     top.read("locks", r.locks);
     top.read("floors", r.floors);
+    top.read("floor_weights", r.floorWeights);
     if (const json* j = top.take("train"))
         readTrain(*j, "train", r.train, src);
     // Pretraining inherits every training setting it does not name, except the epoch count.
@@ -345,6 +363,9 @@ ordered_json recipeToJsonValue(const Recipe& r)
     out["floors"] = ordered_json::object();
     for (const auto& [layer, density] : r.floors)
         out["floors"][layer] = density;
+    out["floor_weights"] = ordered_json::object();
+    for (const auto& [layer, count] : r.floorWeights)
+        out["floor_weights"][layer] = count;
     out["pretrain"] = trainJson(r.pretrain);
     out["train"] = trainJson(r.train);
     out["round_epochs"] = r.roundEpochs;

@@ -51,6 +51,8 @@ const std::map<std::string, std::string>& rules()
         {"locks", "an array of non-empty strings"},
         {"floors", "an object of layer: density"},
         {"floors.*", "a number in [0, 1]"},
+        {"floor_weights", "an object of layer: count"},
+        {"floor_weights.*", "an integer >= 0"},
         {"train", "an object"},
         {"train.epochs", "an integer >= 0"},
         {"train.batch", "an integer >= 1"},
@@ -133,7 +135,7 @@ std::string ruleFor(const std::string& key)
     std::string k = std::regex_replace(key, kIndex, "");
     if (k.starts_with("pretrain"))
         k = "train" + k.substr(8);
-    for (const char* map : {"floors.", "method_params."})
+    for (const char* map : {"floors.", "floor_weights.", "method_params."})
         if (k.starts_with(map))
             k = std::string(map) + "*";
     if (key.ends_with("]") && (k == "exclude" || k == "locks"))
@@ -268,6 +270,12 @@ void checkRecipe(const Recipe& r, const RecipeSource& src)
             src.fail("floors", "has an empty layer name");
         if (!(density >= 0 && density <= 1))
             src.badValue("floors." + layer, dumped(density));
+    }
+    for (const auto& [layer, count] : r.floorWeights) {
+        if (layer.empty())
+            src.fail("floor_weights", "has an empty layer name");
+        if (!(count >= 0))
+            src.badValue("floor_weights." + layer, dumped(count));
     }
 
     // train first: pretrain inherits from it, and the error should name the key the user wrote.

@@ -25,6 +25,7 @@ struct ReportContent {
     std::uint64_t seed = 0;
     double finalSparsity = 0.0;
     double finalTestAccuracy = 0.0;
+    double finalEffectiveSparsity = 0.0; ///< kept weights off every input→output path count as pruned
     std::vector<LayerStats> layers;   ///< same order as masks
     std::vector<MaskData> masks;
     std::vector<RoundRecord> rounds;

@@ -75,6 +75,7 @@ void writeLayer(const h5::Group& layers, LayerStats stats, const MaskData& mask)
     group.writeDouble("floor", stats.floor);
     group.writeInt64("locked", stats.locked ? 1 : 0);
     group.writeInt64("collapsed", stats.collapsed ? 1 : 0);
+    group.writeInt64("effective_kept", stats.effectiveKept);
     group.writeInt64("drift", stats.drift);
     group.writeInt64("saliency_zero_scores", stats.histogram.zeroScores);
     group.writeDouble("saliency_threshold", stats.histogram.threshold);
@@ -116,6 +117,8 @@ void writeTables(const h5::Group& root, const ReportContent& c) {
             {"test_loss", column<double>(r, [](const RoundRecord& x) { return x.testLoss; })},
             {"seconds", column<double>(r, [](const RoundRecord& x) { return x.seconds; })},
             {"collapsed_layers", column<I>(r, [](const RoundRecord& x) { return x.collapsedLayers; })},
+            {"effective_sparsity", column<double>(r, [](const RoundRecord& x) { return x.effectiveSparsity; })},
+            {"disconnected", column<I>(r, [](const RoundRecord& x) { return x.disconnected ? 1 : 0; })},
         });
     const auto& e = c.epochs;
     root.writeTable(
@@ -151,6 +154,8 @@ LayerStats readLayer(const h5::Group& layers, const std::string& name, MaskData&
         stats.locked = group.readInt64("locked") != 0;
     if (group.hasAttribute("collapsed"))
         stats.collapsed = group.readInt64("collapsed") != 0;
+    if (group.hasAttribute("effective_kept"))
+        stats.effectiveKept = group.readInt64("effective_kept");
     if (group.hasAttribute("drift"))
         stats.drift = group.readInt64("drift");
     if (group.hasAttribute("saliency_zero_scores"))
@@ -179,10 +184,14 @@ void readTables(const h5::Group& root, ReportContent& c) {
                    trainLoss = col("train_loss"), test = col("test_accuracy"),
                    best = col("best_test_accuracy"), validation = col("validation_accuracy"),
                    testLoss = col("test_loss"), seconds = col("seconds"), collapsed = col("collapsed_layers");
+        // Reports written before effective sparsity was recorded lack the last two columns.
+        const bool hasEffective = root.tableHasColumn("rounds", "effective_sparsity");
+        const auto effective = hasEffective ? col("effective_sparsity") : std::vector<double>(round.size(), 0.0);
+        const auto disconnected = hasEffective ? col("disconnected") : std::vector<double>(round.size(), 0.0);
         for (std::size_t i = 0; i < round.size(); ++i)
             c.rounds.push_back(RoundRecord{int(round[i]), target[i], sparsity[i], trainLoss[i], test[i],
                                            best[i], validation[i], testLoss[i], seconds[i],
-                                           int(collapsed[i])});
+                                           int(collapsed[i]), effective[i], disconnected[i] != 0});
     }
     if (root.has("epochs")) {
         const auto col = [&](const char* name) { return root.readColumn("epochs", name); };
@@ -227,6 +236,7 @@ void writeReport(const std::string& path, const ReportContent& content) {
         root.writeUInt64("seed", content.seed);
         root.writeDouble("final_sparsity", content.finalSparsity);
         root.writeDouble("final_test_accuracy", content.finalTestAccuracy);
+        root.writeDouble("final_effective_sparsity", content.finalEffectiveSparsity);
         root.writeInt64("prunable_weights", prunable);
         root.writeInt64("kept_weights", kept);
         {
@@ -270,6 +280,8 @@ LoadedReport readReport(const std::string& path) {
         c.seed = root.readUInt64("seed");
         c.finalSparsity = root.readDouble("final_sparsity");
         c.finalTestAccuracy = root.readDouble("final_test_accuracy");
+        if (root.hasAttribute("final_effective_sparsity"))
+            c.finalEffectiveSparsity = root.readDouble("final_effective_sparsity");
         const h5::Group layers = root.openGroup("layers");
         for (const std::string& name : layers.children()) {
             MaskData mask;

@@ -10,9 +10,10 @@ namespace espalier::core {
 /// Writes report.h5 atomically, laid out as DESIGN.md "Files" says (docs: file formats):
 /// - root attributes format = "espalier-report", format_version = 1, espalier_version,
 ///   created_utc (ISO 8601, "2024-05-01T12:00:00Z"), recipe (JSON text), model, dataset, method,
-///   seed (uint64), final_sparsity, final_test_accuracy, plus prunable_weights and kept_weights;
+///   seed (uint64), final_sparsity, final_test_accuracy, final_effective_sparsity, plus
+///   prunable_weights and kept_weights;
 /// - /layers/<parameter name> (in model order): attributes shape (int64[]), numel, kept, density,
-///   floor, locked, collapsed, drift, saliency_zero_scores, saliency_threshold; datasets mask
+///   floor, locked, collapsed, effective_kept, drift, saliency_zero_scores, saliency_threshold; datasets mask
 ///   (uint8, the weight's shape), saliency_hist_counts (int64, 2 x bins: row 0 kept, row 1
 ///   pruned; 2 x 0 when there is no histogram yet) and saliency_hist_edges (float64, bins + 1
 ///   edges in log10 |score|, empty when there is no histogram);

@@ -87,6 +87,15 @@ struct Session::Impl {
         for (const auto& [pattern, floor] : recipe.floors)
             for (auto i : matchLayers(masks.tensors(), pattern, "floors." + pattern))
                 constraints.floors[i] = floor;
+        // A minimum count becomes the density that keeps exactly that many (maskselection rounds up).
+        for (const auto& [pattern, count] : recipe.floorWeights)
+            for (auto i : matchLayers(masks.tensors(), pattern, "floor_weights." + pattern)) {
+                if (count > masks.numel(i))
+                    throw InputError("floor_weights." + pattern + ": layer " + masks.tensors()[i].name + " has only " +
+                                     std::to_string(masks.numel(i)) + " weights (asked to keep " +
+                                     std::to_string(count) + ")");
+                constraints.floors[i] = std::max(constraints.floors[i], double(count) / double(masks.numel(i)));
+            }
         refreshKept();
         current.totalRounds = recipe.rounds;
         current.targetSparsity = recipe.targetSparsity;

@@ -72,6 +72,7 @@ void compareRecipes(const Recipe& a, const Recipe& b)
     SAME(exclude);
     SAME(locks);
     SAME(floors);
+    SAME(floorWeights);
     SAME(roundEpochs);
     SAME(scoring.samples);
     SAME(scoring.fileOrder);
@@ -99,6 +100,7 @@ Recipe unusualRecipe()
     r.exclude = {"fc3.weight", "conv*"};
     r.locks = {"fc1.weight"};
     r.floors = {{"fc2.weight", 0.02}, {"layer1.0.conv1.weight", 1.0}};
+    r.floorWeights = {{"fc3.weight", 100}};
     r.pretrain = {30, 64, "adam", 0.003, 0.5, false, 1e-5, {"cosine", 5, 0.5, {}}};
     r.train = {50, 256, "sgd", 0.1 + 0.2, 0.9, true, 5e-4, {"multistep", 3, 0.2, {10, 20, 45}}};
     r.roundEpochs = 4;
@@ -277,6 +279,8 @@ private Q_SLOTS:
         bad("method params array", R"({"method_params": [1]})", {"method_params"});
         bad("floor too big", R"({"floors": {"fc1.weight": 1.5}})", {"floors.fc1.weight", "[0, 1]"});
         bad("floor string", R"({"floors": {"fc1.weight": "x"}})", {"floors.fc1.weight"});
+        bad("floor weights negative", R"({"floor_weights": {"fc3.weight": -2}})", {"floor_weights.fc3.weight", ">= 0"});
+        bad("floor weights fraction", R"({"floor_weights": {"fc3.weight": 0.5}})", {"floor_weights.fc3.weight"});
         bad("exclude not array", R"({"exclude": "fc1"})", {"exclude", "array"});
         bad("exclude element", R"({"exclude": ["fc1", 3]})", {"exclude[1]"});
         bad("locks empty name", R"({"locks": [""]})", {"locks[0]"});
@@ -361,7 +365,7 @@ private Q_SLOTS:
         const auto j = nlohmann::json::parse(text);
         for (const char* key : {"model", "data", "method", "method_params", "target_sparsity", "rounds",
                                 "schedule", "allocation", "collapse_policy", "exclude", "locks", "floors",
-                                "pretrain", "train", "round_epochs", "scoring", "seed", "threads"})
+                                "floor_weights", "pretrain", "train", "round_epochs", "scoring", "seed", "threads"})
             QVERIFY2(j.contains(key), key);
         QVERIFY(j["data"].contains("train_limit"));
         QVERIFY(j["data"]["train_limit"].is_null());

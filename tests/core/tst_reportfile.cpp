@@ -47,6 +47,7 @@ void addLayer(ReportContent& c, const std::string& name, std::vector<std::int64_
     stats.shape = shape;
     stats.numel = numel;
     stats.kept = kept;
+    stats.effectiveKept = kept;
     c.masks.push_back(mask);
     c.layers.push_back(stats);
 }
@@ -66,10 +67,13 @@ ReportContent sampleContent() {
     c.layers[1].locked = true;
     c.layers[1].floor = 0.25;
     c.layers[2].drift = 2;
+    c.layers[0].effectiveKept = 24; // 6 of fc1's kept weights lead nowhere
     c.finalSparsity = 1.0 - 99.0 / 1008.0;
     c.finalTestAccuracy = 0.8612;
-    c.rounds = {{1, 0.5, 0.5, 0.41, 0.87, 0.88, kNaN, 0.39, 12.5, 0},
-                {2, c.finalSparsity, c.finalSparsity, kNaN, 0.8612, 0.8650, 0.85, 0.42, 13.25, 1}};
+    c.finalEffectiveSparsity = 1.0 - 93.0 / 1008.0;
+    c.rounds = {{1, 0.5, 0.5, 0.41, 0.87, 0.88, kNaN, 0.39, 12.5, 0, 0.5, false},
+                {2, c.finalSparsity, c.finalSparsity, kNaN, 0.8612, 0.8650, 0.85, 0.42, 13.25, 1,
+                 c.finalEffectiveSparsity, true}};
     c.epochs = {{"pretrain", 0, 1, 0.1, 0.9, 0.7, 0.6, 0.75, kNaN, 0.0, 3.0, 20000.0},
                 {"round", 1, 1, 0.01, 0.5, 0.8, 0.45, 0.85, kNaN, 0.5, 3.5, 18000.0},
                 {"finetune", 2, 1, 0.001, 0.4, 0.86, 0.41, 0.8612, 0.85, c.finalSparsity, 4.0, 17000.0}};
@@ -148,6 +152,7 @@ void TestReportFile::roundTrip() {
     QCOMPARE(r.seed, c.seed);
     QCOMPARE(r.finalSparsity, c.finalSparsity);
     QCOMPARE(r.finalTestAccuracy, c.finalTestAccuracy);
+    QCOMPARE(r.finalEffectiveSparsity, c.finalEffectiveSparsity);
     QCOMPARE(r.layers.size(), c.layers.size());
     for (std::size_t i = 0; i < c.layers.size(); ++i) {
         const LayerStats &a = c.layers[i], &b = r.layers[i];
@@ -158,6 +163,7 @@ void TestReportFile::roundTrip() {
         QCOMPARE(b.floor, a.floor);
         QCOMPARE(b.locked, a.locked);
         QCOMPARE(b.drift, a.drift);
+        QCOMPARE(b.effectiveKept, a.effectiveKept);
         QCOMPARE(b.histogram.edges, a.histogram.edges);
         QCOMPARE(b.histogram.keptCounts, a.histogram.keptCounts);
         QCOMPARE(b.histogram.prunedCounts, a.histogram.prunedCounts);
@@ -172,6 +178,8 @@ void TestReportFile::roundTrip() {
         const RoundRecord &a = c.rounds[i], &b = r.rounds[i];
         QCOMPARE(b.round, a.round);
         QCOMPARE(b.collapsedLayers, a.collapsedLayers);
+        QCOMPARE(b.disconnected, a.disconnected);
+        QCOMPARE(b.effectiveSparsity, a.effectiveSparsity);
         for (auto [x, y] : {std::pair{a.targetSparsity, b.targetSparsity},
                             {a.sparsity, b.sparsity},
                             {a.trainLoss, b.trainLoss},
@@ -428,6 +436,10 @@ void TestReportFile::inspectReport() {
     QVERIFY(json["rounds"][0]["validation_accuracy"].is_null()); // NaN
     QCOMPARE(json["recipe"]["method"].get<std::string>(), std::string("snip"));
     QCOMPARE(json["events"].size(), std::size_t(3));
+    QCOMPARE(json["final_effective_sparsity"].get<double>(), c.finalEffectiveSparsity);
+    QCOMPARE(json["layers"][0]["effective_kept"].get<std::int64_t>(), std::int64_t(24));
+    QCOMPARE(json["rounds"][1]["disconnected"].get<bool>(), true);
+    QVERIFY2(text.contains(QStringLiteral("(no path)")), qPrintable(text)); // round 2 is disconnected
 }
 
 void TestReportFile::h5pyReadsTheContract() {

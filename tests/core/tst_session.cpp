@@ -67,6 +67,7 @@ private Q_SLOTS:
     void stopEndsWithCancelled();
     void excludedAndLockedLayersAreNotPruned();
     void collapsePolicies();
+    void floorsAsDensityAndCount();
     void snapshotsAreThrottledAndComplete();
 };
 
@@ -220,6 +221,32 @@ void TestSession::collapsePolicies()
     Session proceeded(r);
     proceeded.run();
     QCOMPARE(proceeded.snapshot().rounds[0].collapsedLayers, 1);
+}
+
+void TestSession::floorsAsDensityAndCount()
+{
+    auto r = syntheticRecipe();
+    r.pretrain.epochs = 0;
+    r.train.epochs = 0;
+    r.targetSparsity = 0.9;
+    r.floors = {{"fc1.weight", 0.05}};
+    r.floorWeights = {{"fc3.weight", 700}};
+    Session session(r);
+    session.run();
+    const auto s = session.snapshot();
+    QCOMPARE(s.keptWeights, int64_t(26620)); // floors fit inside the global budget: still exact
+    QVERIFY(s.layers[0].kept >= 11760);
+    QCOMPARE(QString::fromStdString(s.layers[2].name), QStringLiteral("fc3.weight"));
+    QVERIFY2(s.layers[2].kept >= 700, std::to_string(s.layers[2].kept).c_str());
+    QCOMPARE(s.layers[2].floor, 0.7);
+
+    r.floorWeights = {{"fc3.weight", 1001}};
+    try {
+        Session tooMany(r);
+        QFAIL("a floor above the layer size must be refused");
+    } catch (const InputError& e) {
+        QVERIFY2(QString(e.what()).contains("fc3.weight") && QString(e.what()).contains("1000"), e.what());
+    }
 }
 
 void TestSession::snapshotsAreThrottledAndComplete()

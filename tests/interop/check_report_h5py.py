@@ -23,7 +23,7 @@ checks = 0
 
 ROUND_COLUMNS = ["round", "target_sparsity", "sparsity", "train_loss", "test_accuracy",
                  "best_test_accuracy", "validation_accuracy", "test_loss", "seconds",
-                 "collapsed_layers"]
+                 "collapsed_layers", "effective_sparsity", "disconnected"]
 EPOCH_COLUMNS = ["phase", "round", "epoch", "lr", "train_loss", "train_accuracy", "test_loss",
                  "test_accuracy", "validation_accuracy", "sparsity", "seconds",
                  "samples_per_second"]
@@ -99,6 +99,10 @@ def check_report(path):
         check_attr(f, "seed", "int")
         final_sparsity = check_attr(f, "final_sparsity", "float")
         check_attr(f, "final_test_accuracy", "float")
+        final_effective = check_attr(f, "final_effective_sparsity", "float")
+        if final_effective is not None and final_sparsity is not None:
+            check(final_sparsity - 1e-12 <= final_effective <= 1.0,
+                  f"final_effective_sparsity {final_effective} lies in [final_sparsity, 1]")
 
         total = kept_total = 0
         if check("layers" in f and isinstance(f["layers"], h5py.Group), "/layers is a group"):
@@ -118,6 +122,9 @@ def check_report(path):
                 check(numel == mask.size, f"{where} numel {numel} == mask size {mask.size}")
                 check(bool(np.isin(mask, [0, 1]).all()), f"{where}/mask holds only 0 and 1")
                 check(kept == int(mask.sum()), f"{where} kept {kept} == mask.sum() {int(mask.sum())}")
+                effective_kept = check_attr(layer, "effective_kept", "int")
+                check(effective_kept is not None and 0 <= effective_kept <= kept,
+                      f"{where} effective_kept {effective_kept} in [0, kept]")
                 check(abs(density - (kept / numel if numel else 0.0)) < 1e-12, f"{where} density {density} == kept/numel")
                 total += mask.size
                 kept_total += int(mask.sum())

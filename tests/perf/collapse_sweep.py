@@ -4,10 +4,10 @@
 Sweeps compression 10^a (a = 0 … 4 in steps of 0.25) with `espalier-cli score` on VGG-16 (BN, CIFAR
 shapes) and records, per point, whether a layer was emptied or no input→output path survived, and
 the effective sparsity. Magnitude is one-shot; SynFlow uses 100 exponential rounds (its paper's
-setting) and, being slow on 14.7M weights, is only run at the points given by --synflow-points.
-Writes a Markdown table to stdout.
+setting); it takes about two minutes per point on 14.7M weights, so --synflow-points can restrict it
+to a few exponents (default: every point). Writes a Markdown table to stdout.
 
-usage: collapse_sweep.py ESPALIER_CLI [--synflow-points 2.75,3.5] [--max 4.0]
+usage: collapse_sweep.py ESPALIER_CLI [--synflow-points all|2.75,3.5] [--max 4.0]
 (run with Debian's /usr/bin/python3, which has h5py)
 """
 import argparse
@@ -45,7 +45,7 @@ def score(cli, data, method, exponent, rounds):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("cli")
-    parser.add_argument("--synflow-points", default="2.75,3.5")
+    parser.add_argument("--synflow-points", default="all")
     parser.add_argument("--max", type=float, default=4.0)
     args = parser.parse_args()
     exponents = [a / 4 for a in range(0, int(args.max * 4) + 1)]
@@ -54,7 +54,8 @@ def main():
         cifar_shaped_file(data)
         print("| compression | sparsity | magnitude (one-shot) | SynFlow (100 rounds) |")
         print("|---|---|---|---|")
-        synflow_points = {float(p) for p in args.synflow_points.split(",") if p}
+        synflow_points = (set(exponents) if args.synflow_points == "all"
+                          else {float(p) for p in args.synflow_points.split(",") if p})
         for a in exponents:
             mag = score(args.cli, data, "magnitude", a, 1)
             cell = lambda r: ("**collapsed** (" + (", ".join(r["emptied"]) or "no path") + ")" if r["collapsed"]

@@ -61,6 +61,7 @@ struct Recipe {
     std::vector<std::string> exclude;     ///< layer names or glob patterns (*, ?) never pruned
     std::vector<std::string> locks;       ///< layers whose mask is frozen at its current state
     std::map<std::string, double> floors; ///< minimum density per layer
+    std::map<std::string, std::int64_t> floorWeights; ///< minimum kept weights per layer
     TrainSettings pretrain{.epochs = 0};  ///< dense training before the first round
     TrainSettings train;                  ///< training after the final round
     int roundEpochs = 0;                  ///< training epochs between intermediate rounds
