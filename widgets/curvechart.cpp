@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QVBoxLayout>
 
+#include "widgets/chartexport.h"
 #include "widgets/palette.h"
 #include "widgets/plotstyle.h"
 
@@ -55,6 +56,7 @@ CurveChart::CurveChart(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlo
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(new QLabel(tr("<b>Accuracy and loss</b>"), this));
     layout->addWidget(m_plot, 1);
+    installExportMenu(m_plot, {.fileStem = [] { return QStringLiteral("curves"); }, .csv = [this] { return csv(); }});
     setHistory({}, {});
 }
 
@@ -72,6 +74,7 @@ void CurveChart::setHistory(const std::vector<core::EpochRecord>& epochs,
         if (std::isfinite(loss.back()))
             highestLoss = std::max(highestLoss, loss.back());
     }
+    m_epochs = epochs;
     m_accuracy->setData(keys, accuracy, /*alreadySorted=*/true);
     m_loss->setData(keys, loss, /*alreadySorted=*/true);
     setMarkers(roundMarkers(epochs, rounds, currentRound));
@@ -84,6 +87,23 @@ void CurveChart::setHistory(const std::vector<core::EpochRecord>& epochs,
     m_plot->yAxis->setRange(lowest, 100.0 + 0.02 * (100.0 - lowest)); // a 100 % line stays off the frame
     m_plot->yAxis2->setRange(0.0, highestLoss > 0.0 ? highestLoss * 1.1 : 1.0);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString CurveChart::csv() const
+{
+    QString text = QStringLiteral("x,phase,round,epoch,lr,train_loss,train_accuracy,test_loss,test_accuracy,"
+                                  "validation_accuracy,sparsity,seconds,samples_per_second\n");
+    for (std::size_t i = 0; i < m_epochs.size(); ++i) {
+        const core::EpochRecord& e = m_epochs[i];
+        text += QStringList{QString::number(i + 1), csvField(QString::fromStdString(e.phase)), QString::number(e.round),
+                            QString::number(e.epoch), csvNumber(e.lr), csvNumber(e.trainLoss),
+                            csvNumber(e.trainAccuracy), csvNumber(e.testLoss), csvNumber(e.testAccuracy),
+                            csvNumber(e.validationAccuracy), csvNumber(e.sparsity), csvNumber(e.seconds),
+                            csvNumber(e.samplesPerSecond)}
+                    .join(QLatin1Char(','))
+            + QLatin1Char('\n');
+    }
+    return text;
 }
 
 std::vector<CurveChart::Marker> CurveChart::roundMarkers(const std::vector<core::EpochRecord>& epochs,

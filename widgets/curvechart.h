@@ -15,7 +15,7 @@ namespace espalier::widgets {
 
 /// Test accuracy (left axis) and train loss (right axis) per finished epoch. The x axis counts
 /// epochs across phases (pretraining, rounds, fine-tuning); a dotted vertical line marks where
-/// each round's pruning happened. Lives in: GUI thread.
+/// each round's pruning happened. Right-click exports image or CSV. Lives in: GUI thread.
 class CurveChart : public QWidget {
     Q_OBJECT
 public:
@@ -36,6 +36,9 @@ public:
     static std::vector<Marker> roundMarkers(const std::vector<core::EpochRecord>& epochs,
                                             const std::vector<core::RoundRecord>& rounds, int currentRound = 0);
 
+    /// One row per epoch in plot order: x, then every EpochRecord field (accuracies as fractions).
+    [[nodiscard]] QString csv() const;
+
     [[nodiscard]] QCustomPlot* plot() const { return m_plot; }
     [[nodiscard]] QCPGraph* accuracyGraph() const { return m_accuracy; }
     [[nodiscard]] QCPGraph* lossGraph() const { return m_loss; }
@@ -48,6 +51,7 @@ private:
     QCPGraph* m_accuracy;
     QCPGraph* m_loss;
     QCPItemText* m_emptyText;
+    std::vector<core::EpochRecord> m_epochs;
     std::vector<Marker> m_markers;
     std::vector<QCPAbstractItem*> m_markerItems;
 };

@@ -10,6 +10,7 @@
 #include <QToolTip>
 #include <QVBoxLayout>
 
+#include "widgets/chartexport.h"
 #include "widgets/format.h"
 #include "widgets/layertablemodel.h"
 #include "widgets/palette.h"
@@ -23,7 +24,7 @@ constexpr double kLinearTop = 105.0; // percent; room above a dense layer's 100 
 
 QCPBars* makeBars(QCustomPlot* plot, const QString& name, const QColor& color, bool outline)
 {
-    auto* bars = new QCPBars(plot->xAxis, plot->yAxis);
+    QCPBars* bars = makeClippedBars(plot->xAxis, plot->yAxis); // the collapsed band is taller than the frame
     bars->setName(name);
     bars->setWidth(kBarWidth);
     bars->setPen(outline ? QPen(color.darker(130)) : QPen(Qt::NoPen));
@@ -78,10 +79,13 @@ DensityChart::DensityChart(QWidget* parent)
     layout->addLayout(header);
     layout->addWidget(m_plot, 1);
 
+    installExportMenu(m_plot, {.fileStem = [] { return QStringLiteral("density"); }, .csv = [this] { return csv(); }});
     connect(m_logCheck, &QCheckBox::toggled, this, &DensityChart::setLogScale);
     connect(m_logCheck, &QCheckBox::clicked, this, [this] { m_userChoseScale = true; });
     connect(m_plot, &QCustomPlot::mouseMove, this, &DensityChart::onMouseMove);
     connect(m_plot, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+        if (event->button() != Qt::LeftButton)
+            return; // the right button opens the export menu
         const int layer = layerAt(event->position().x());
         if (layer >= 0)
             Q_EMIT layerClicked(m_names[layer]);
@@ -151,6 +155,28 @@ void DensityChart::setLogScale(bool on)
     }
     updateRange();
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString DensityChart::csv() const
+{
+    QString text = QStringLiteral("layer,shape,numel,kept,density,floor,status\n");
+    for (const core::LayerStats& layer : m_layers) {
+        QStringList dims;
+        for (const std::int64_t dim : layer.shape)
+            dims << QString::number(dim);
+        QString status;
+        switch (layerStatus(layer)) {
+        case LayerStatus::Ok: status = QStringLiteral("ok"); break;
+        case LayerStatus::NearFloor: status = QStringLiteral("near_floor"); break;
+        case LayerStatus::Collapsed: status = QStringLiteral("collapsed"); break;
+        }
+        text += QStringList{csvField(QString::fromStdString(layer.name)), dims.join(QLatin1Char('x')),
+                            QString::number(layer.numel), QString::number(layer.kept), csvNumber(layer.density()),
+                            csvNumber(layer.floor), status}
+                    .join(QLatin1Char(','))
+            + QLatin1Char('\n');
+    }
+    return text;
 }
 
 void DensityChart::updateTicks()

@@ -18,7 +18,8 @@ namespace espalier::widgets {
 
 /// Density of every prunable tensor as bars in network order, with the target density as a
 /// dashed line. Layers near their floor are amber; collapsed layers get a red band (their bar has
-/// no height). A log-scaled y axis keeps 0.4 % densities readable. Lives in: GUI thread.
+/// no height). A log-scaled y axis keeps 0.4 % densities readable. Right-click exports image or
+/// CSV. Lives in: GUI thread.
 class DensityChart : public QWidget {
     Q_OBJECT
 public:
@@ -33,6 +34,8 @@ public:
 
     [[nodiscard]] int layerCount() const { return int(m_names.size()); }
     [[nodiscard]] double targetDensity() const { return m_targetDensity; }
+    /// One row per layer: layer, shape, numel, kept, density (fraction), floor, status.
+    [[nodiscard]] QString csv() const;
     [[nodiscard]] QCustomPlot* plot() const { return m_plot; }
     [[nodiscard]] QCPBars* densityBars() const { return m_okBars; }
     [[nodiscard]] QCPBars* nearFloorBars() const { return m_nearFloorBars; }

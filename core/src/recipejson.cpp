@@ -168,6 +168,35 @@ public:
         return true;
     }
 
+    bool read(const std::string& name, std::map<std::string, bool>& out)
+    {
+        const json* j = take(name);
+        if (!j)
+            return false;
+        if (!j->is_object())
+            m_source.badValue(key(name), dumped(*j));
+        out.clear();
+        for (const auto& [entry, value] : j->items()) {
+            if (!value.is_boolean())
+                m_source.badValue(key(name) + "." + entry, dumped(value));
+            out[entry] = value.get<bool>();
+        }
+        return true;
+    }
+
+    /// Optional values stay unset when the key is absent.
+    template <typename T> bool read(const std::string& name, std::optional<T>& out)
+    {
+        if (!m_value.contains(name)) {
+            take(name);
+            return false;
+        }
+        T value{};
+        read(name, value);
+        out = std::move(value);
+        return true;
+    }
+
     bool read(const std::string& name, std::map<std::string, std::int64_t>& out)
     {
         const json* j = take(name);
@@ -234,6 +263,57 @@ void readTrain(const json& value, const std::string& prefix, TrainSettings& out,
         s.finish();
     }
     t.finish();
+}
+
+void readSteering(const json& value, std::vector<SteeringChange>& out, const RecipeSource& src)
+{
+    if (!value.is_array())
+        src.badValue("steering", dumped(value));
+    out.clear();
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        ObjectReader c(value[i], "steering[" + std::to_string(i) + "]", src);
+        SteeringChange change;
+        if (!c.read("round", change.round))
+            src.fail(c.key("round"), "is missing (the round the change applies from)");
+        c.read("target_sparsity", change.targetSparsity);
+        c.read("method", change.method);
+        c.read("method_params", change.methodParams);
+        c.read("rounds", change.rounds);
+        c.read("schedule", change.schedule);
+        c.read("round_epochs", change.roundEpochs);
+        c.read("collapse_policy", change.collapsePolicy);
+        c.read("locks", change.locks);
+        c.read("floors", change.floors);
+        c.finish();
+        out.push_back(std::move(change));
+    }
+}
+
+ordered_json steeringJson(const SteeringChange& c)
+{
+    ordered_json out = {{"round", c.round}};
+    if (c.targetSparsity)
+        out["target_sparsity"] = *c.targetSparsity;
+    if (c.method)
+        out["method"] = *c.method;
+    if (c.methodParams) {
+        out["method_params"] = ordered_json::object();
+        for (const auto& [name, value] : *c.methodParams)
+            out["method_params"][name] = value;
+    }
+    if (c.rounds)
+        out["rounds"] = *c.rounds;
+    if (c.schedule)
+        out["schedule"] = *c.schedule;
+    if (c.roundEpochs)
+        out["round_epochs"] = *c.roundEpochs;
+    if (c.collapsePolicy)
+        out["collapse_policy"] = *c.collapsePolicy;
+    if (!c.locks.empty())
+        out["locks"] = c.locks;
+    if (!c.floors.empty())
+        out["floors"] = c.floors;
+    return out;
 }
 
 ordered_json trainJson(const TrainSettings& t)
@@ -337,6 +417,8 @@ Recipe recipeFromJson(const json& root, const RecipeSource& src)
     }
     top.read("seed", r.seed);
     top.read("threads", r.threads);
+    if (const json* j = top.take("steering"))
+        readSteering(*j, r.steering, src);
     top.finish();
     return r;
 }
@@ -372,6 +454,9 @@ ordered_json recipeToJsonValue(const Recipe& r)
     out["scoring"] = {{"samples", r.scoring.samples}, {"file_order", r.scoring.fileOrder}};
     out["seed"] = r.seed;
     out["threads"] = r.threads;
+    out["steering"] = ordered_json::array();
+    for (const auto& change : r.steering)
+        out["steering"].push_back(steeringJson(change));
     return out;
 }
 

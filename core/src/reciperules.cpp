@@ -72,6 +72,20 @@ const std::map<std::string, std::string>& rules()
         {"scoring.file_order", "true or false"},
         {"seed", "a non-negative integer"},
         {"threads", "an integer >= 0 (0 = hardware concurrency)"},
+        {"steering", "an array of changes, each with the round it applies from"},
+        {"steering.round", "an integer >= 1, not smaller than the round of the change before it"},
+        {"steering.target_sparsity", "a number in [0, 1)"},
+        {"steering.method", oneOf(recipeMethods())},
+        {"steering.method_params", "an object of name: number"},
+        {"steering.method_params.*", "a finite number"},
+        {"steering.rounds", "an integer >= the round of the change"},
+        {"steering.schedule", oneOf(recipeSchedules())},
+        {"steering.round_epochs", "an integer >= 0"},
+        {"steering.collapse_policy", oneOf(recipeCollapsePolicies())},
+        {"steering.locks", "an object of layer: true or false"},
+        {"steering.locks.*", "true or false"},
+        {"steering.floors", "an object of layer: density"},
+        {"steering.floors.*", "a number in [0, 1]"},
     };
     return kRules;
 }
@@ -135,7 +149,8 @@ std::string ruleFor(const std::string& key)
     std::string k = std::regex_replace(key, kIndex, "");
     if (k.starts_with("pretrain"))
         k = "train" + k.substr(8);
-    for (const char* map : {"floors.", "floor_weights.", "method_params."})
+    for (const char* map : {"floors.", "floor_weights.", "method_params.", "steering.method_params.",
+                            "steering.locks.", "steering.floors."})
         if (k.starts_with(map))
             k = std::string(map) + "*";
     if (key.ends_with("]") && (k == "exclude" || k == "locks"))
@@ -287,6 +302,36 @@ void checkRecipe(const Recipe& r, const RecipeSource& src)
         src.badValue("scoring.samples", dumped(r.scoring.samples));
     if (!(r.threads >= 0))
         src.badValue("threads", dumped(r.threads));
+    int previousRound = 1;
+    for (std::size_t i = 0; i < r.steering.size(); ++i) {
+        const SteeringChange& c = r.steering[i];
+        const std::string key = "steering[" + std::to_string(i) + "]";
+        if (!(c.round >= previousRound))
+            src.badValue(key + ".round", dumped(c.round));
+        previousRound = c.round;
+        if (c.targetSparsity && !(*c.targetSparsity >= 0 && *c.targetSparsity < 1))
+            src.badValue(key + ".target_sparsity", dumped(*c.targetSparsity));
+        if (c.method && !contains(recipeMethods(), *c.method))
+            src.badValue(key + ".method", dumped(*c.method));
+        if (c.methodParams)
+            for (const auto& [name, value] : *c.methodParams)
+                if (name.empty() || !std::isfinite(value))
+                    src.badValue(key + ".method_params." + name, dumped(value));
+        if (c.rounds && !(*c.rounds >= c.round))
+            src.badValue(key + ".rounds", dumped(*c.rounds));
+        if (c.schedule && !contains(recipeSchedules(), *c.schedule))
+            src.badValue(key + ".schedule", dumped(*c.schedule));
+        if (c.roundEpochs && !(*c.roundEpochs >= 0))
+            src.badValue(key + ".round_epochs", dumped(*c.roundEpochs));
+        if (c.collapsePolicy && !contains(recipeCollapsePolicies(), *c.collapsePolicy))
+            src.badValue(key + ".collapse_policy", dumped(*c.collapsePolicy));
+        for (const auto& [layer, locked] : c.locks)
+            if (layer.empty())
+                src.fail(key + ".locks", "has an empty layer name");
+        for (const auto& [layer, density] : c.floors)
+            if (layer.empty() || !(density >= 0 && density <= 1))
+                src.badValue(key + ".floors." + layer, dumped(density));
+    }
 }
 
 } // namespace espalier::core

@@ -28,8 +28,25 @@ void Session::Impl::run()
     trainPhase("pretrain", 0, recipe.pretrain, nullptr);
     if (recipe.pretrain.epochs > 0)
         event("dense model trained for " + std::to_string(recipe.pretrain.epochs) + " epochs");
-    for (int round = 1; round <= recipe.rounds; ++round)
-        pruneRound(round);
+    saveRoundState(0);
+    bool restored = false;
+    for (int round = 1;;) {
+        try {
+            if (restored) {
+                restored = false;
+                publish(true);
+                safePoint(); // a rollback pauses here; the user resumes or steps from the restored round
+            }
+            applyRecipeSteering(round);
+            if (round > recipe.rounds)
+                break;
+            pruneRound(round);
+            ++round;
+        } catch (const RollbackRequested& rollback) {
+            round = restoreRoundState(rollback.round, rollback.keepRecipe) + 1;
+            restored = true;
+        }
+    }
     update([](Snapshot& s) {
         s.state = SessionState::Finished;
         s.phase = "done";
@@ -74,12 +91,62 @@ void Session::run(const SessionHooks& hooks)
     m_impl->hooks = nullptr;
 }
 
+void Session::steer(const SteeringChange& change)
+{
+    {
+        std::lock_guard lock(m_impl->recipeMutex);
+        m_impl->checkSteering(change, m_impl->recipe);
+    }
+    m_impl->control.post([impl = m_impl.get(), change] {
+        // Checked again: another change may have landed in between.
+        impl->checkSteering(change, impl->recipe);
+        impl->applySteering(change, /*live=*/true);
+    });
+}
+
+void Session::rollback(int round)
+{
+    const auto rounds = snapshot().rollbackRounds;
+    if (std::find(rounds.begin(), rounds.end(), round) == rounds.end()) {
+        std::string kept;
+        for (int r : rounds)
+            kept += (kept.empty() ? "" : ", ") + std::to_string(r);
+        throw InputError("cannot roll back to round " + std::to_string(round) + ": the history keeps rounds " +
+                         (kept.empty() ? "(none yet)" : kept));
+    }
+    m_impl->control.requestPause(); // the user continues from the restored round with Resume or Step
+    m_impl->control.post([round] { throw RollbackRequested{round, /*keepRecipe=*/false}; });
+}
+
+void Session::requestLayerTensors(const std::string& name)
+{
+    m_impl->control.post([impl = m_impl.get(), name] {
+        const auto tensors = impl->copyLayerTensors(name);
+        if (impl->hooks && impl->hooks->onLayerTensors)
+            impl->hooks->onLayerTensors(tensors);
+    });
+}
+
+LayerTensors Session::layerTensors(const std::string& name) const
+{
+    return m_impl->copyLayerTensors(name);
+}
+
+Recipe Session::currentRecipe() const
+{
+    // The initial values plus the list of changes: replaying applies each from its round.
+    Recipe out = m_impl->initialRecipe;
+    std::lock_guard lock(m_impl->recipeMutex);
+    out.steering = m_impl->recipe.steering;
+    return out;
+}
+
 void Session::pause() { m_impl->control.requestPause(); }
 void Session::resume() { m_impl->control.requestResume(); }
 void Session::step() { m_impl->control.requestStep(); }
 void Session::stop() { m_impl->control.requestStop(); }
 
-const Recipe& Session::recipe() const { return m_impl->recipe; }
+const Recipe& Session::recipe() const { return m_impl->initialRecipe; }
 
 Snapshot Session::snapshot() const
 {

@@ -3,6 +3,7 @@
 // ESPN discovery) and sessiontraining.cpp (training phases). Only those files include it.
 
 #include "espalier/core/session.h"
+#include "espalier/core/layertensors.h"
 
 #include <chrono>
 #include <mutex>
@@ -22,6 +23,7 @@
 #include "saliencyhistogram.h"
 #include "schedule.h"
 #include "scoring.h"
+#include "roundhistory.h"
 #include "torchruntime.h"
 #include "trainer.h"
 
@@ -29,8 +31,23 @@ namespace espalier::core {
 
 using Clock = std::chrono::steady_clock;
 
+inline std::vector<torch::Tensor> cloneTensors(const std::vector<torch::Tensor>& tensors)
+{
+    std::vector<torch::Tensor> out;
+    for (const auto& t : tensors)
+        out.push_back(t.defined() ? t.detach().clone() : t);
+    return out;
+}
+
+/// Thrown at a safe point to unwind the run to the loop over rounds, which continues after `round`.
+struct RollbackRequested {
+    int round;
+    bool keepRecipe; ///< a refused (blocked) round keeps the steering made since
+};
+
 struct Session::Impl {
-    Recipe recipe;
+    Recipe recipe;              ///< with the steering applied so far
+    const Recipe initialRecipe; ///< as the session was created
     DataBundle data;
     Model model;
     MaskSet masks;
@@ -43,12 +60,23 @@ struct Session::Impl {
     std::string loadMessage;
     std::vector<torch::Tensor> rewindState; ///< IMP: parameters and buffers to rewind survivors to
 
+    // Steering and rollback (sessionsteering.cpp). The worker writes `recipe` under recipeMutex;
+    // other threads read it only under that lock.
+    mutable std::mutex recipeMutex;
+    std::size_t appliedSteering = 0; ///< recipe.steering entries already in effect
+    RoundHistory history{16, std::int64_t(2) << 30};
+    std::vector<torch::Tensor> previousMasks; ///< before the last commit, for "changes since the last round"
+    int roundsStarted = 0;
+    int position = 0; ///< epochs along the current branch
+    int branch = 0;
+    int branches = 0; ///< branches created so far
+
     mutable std::mutex snapshotMutex;
     Snapshot current; // guarded by snapshotMutex
     const SessionHooks* hooks = nullptr;
     Clock::time_point lastSnapshot{};
 
-    explicit Impl(Recipe r) : recipe(std::move(r)), generator(at::make_generator<at::CPUGeneratorImpl>(recipe.seed)) {}
+    explicit Impl(Recipe r) : recipe(r), initialRecipe(std::move(r)), generator(at::make_generator<at::CPUGeneratorImpl>(recipe.seed)) {}
 
     int threads() const { return resolvedThreads(recipe.threads); }
 
@@ -78,24 +106,7 @@ struct Session::Impl {
         data = loadData(recipe.data, recipe.seed);
         model = makeModel(recipe.model, data.sampleShape, data.numClasses);
         masks = MaskSet(findPrunableTensors(model.module, recipe.exclude));
-        constraints.locked.assign(masks.size(), false);
-        constraints.floors.assign(masks.size(), 0.0);
-        constraints.keepOnePerLayer = recipe.collapsePolicy == "clamp";
-        for (const auto& lock : recipe.locks)
-            for (auto i : matchLayers(masks.tensors(), lock, "locks"))
-                constraints.locked[i] = true;
-        for (const auto& [pattern, floor] : recipe.floors)
-            for (auto i : matchLayers(masks.tensors(), pattern, "floors." + pattern))
-                constraints.floors[i] = floor;
-        // A minimum count becomes the density that keeps exactly that many (maskselection rounds up).
-        for (const auto& [pattern, count] : recipe.floorWeights)
-            for (auto i : matchLayers(masks.tensors(), pattern, "floor_weights." + pattern)) {
-                if (count > masks.numel(i))
-                    throw InputError("floor_weights." + pattern + ": layer " + masks.tensors()[i].name + " has only " +
-                                     std::to_string(masks.numel(i)) + " weights (asked to keep " +
-                                     std::to_string(count) + ")");
-                constraints.floors[i] = std::max(constraints.floors[i], double(count) / double(masks.numel(i)));
-            }
+        rebuildConstraints();
         refreshKept();
         current.totalRounds = recipe.rounds;
         current.targetSparsity = recipe.targetSparsity;
@@ -211,6 +222,24 @@ struct Session::Impl {
             publish(true);
         });
     }
+
+    void rebuildConstraints();
+    /// Throws InputError when `change` cannot apply to `base` (bad value, unknown layer, a method
+    /// switch the session cannot make).
+    void checkSteering(const SteeringChange& change, const Recipe& base) const;
+    /// Puts `change` into effect; `live` changes are also appended to recipe.steering.
+    void applySteering(SteeringChange change, bool live);
+    /// Applies the recipe's steering entries for rounds up to `round` not yet in effect.
+    void applyRecipeSteering(int round);
+    void saveRoundState(int round);
+    /// Continues from the end of `round`; returns `round`.
+    int restoreRoundState(int round, bool keepRecipe);
+    void annotate(int round, const std::string& text);
+    [[nodiscard]] LayerTensors copyLayerTensors(const std::string& name) const;
+    /// collapse_policy "block": fails the session, or in an interactive one goes back to the state
+    /// before `round` and pauses there.
+    [[noreturn]] void refuseRound(int round, const std::string& message);
+    void warnCollapse(int round, const std::string& layer, const std::string& action, const std::string& message);
 
     std::unique_ptr<EspnMaskDiscovery> discoverEspnMask(int round, double density);
     /// Called after every optimizer step of a phase with the phase's step count (1-based).

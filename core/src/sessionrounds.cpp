@@ -21,6 +21,8 @@ std::unique_ptr<EspnMaskDiscovery> Session::Impl::discoverEspnMask(int round, do
                            test.loss, test.accuracy};
         // The sparsity a mask-discovery epoch implies: entries of c at or below τ.
         record.sparsity = 1.0 - double(result.alive) / double(espn->totalEntries());
+        record.branch = branch;
+        record.position = ++position;
         record.seconds = result.stats.seconds;
         record.samplesPerSecond = result.stats.samplesPerSecond;
         update([&](Snapshot& s) { s.epochs.push_back(record); });
@@ -51,6 +53,18 @@ std::vector<std::string> Session::Impl::commitMasks(int round, const std::vector
     for (const auto& t : masks.tensors())
         names.push_back(t.name);
     auto next = selectMasks(scores, masks.masks(), density, recipe.allocation == "global", constraints, names);
+    if (constraints.keepOnePerLayer) {
+        // Which layers did the clamp save? The same selection without it tells.
+        auto unclamped = constraints;
+        unclamped.keepOnePerLayer = false;
+        const auto plain = selectMasks(scores, masks.masks(), density, recipe.allocation == "global", unclamped, names);
+        for (std::size_t i = 0; i < plain.size(); ++i)
+            if (!plain[i].any().item<bool>() && next[i].any().item<bool>())
+                warnCollapse(round, names[i], "clamped",
+                             "round " + std::to_string(round) + " would have emptied " + names[i] +
+                                 "; collapse_policy \"clamp\" kept " + std::to_string(next[i].sum().item<std::int64_t>()) +
+                                 " of its weights");
+    }
 
     // Dry run: a layer left with no weight while others keep some is layer collapse.
     std::vector<std::string> collapsed;
@@ -65,24 +79,35 @@ std::vector<std::string> Session::Impl::commitMasks(int round, const std::vector
         std::string list;
         for (const auto& n : collapsed)
             list += (list.empty() ? "" : ", ") + n;
-        if (recipe.collapsePolicy == "block")
-            throw InputError("round " + std::to_string(round) + " would prune every weight of " + list +
-                             " (layer collapse); collapse_policy \"block\" stopped it — set floors, use layerwise "
-                             "allocation or collapse_policy \"clamp\"");
-        event("warning: layer collapse in round " + std::to_string(round) + ": " + list);
+        const std::string blocked = "round " + std::to_string(round) + " would prune every weight of " + list +
+                                    " (layer collapse); collapse_policy \"block\" stopped it — set floors, use "
+                                    "layerwise allocation or collapse_policy \"clamp\"";
+        if (recipe.collapsePolicy == "block") {
+            for (const auto& n : collapsed)
+                warnCollapse(round, n, "blocked", blocked);
+            refuseRound(round, blocked);
+        }
+        for (const auto& n : collapsed)
+            warnCollapse(round, n, "allowed", "layer collapse in round " + std::to_string(round) + ": " + n +
+                                                  " lost every weight (collapse_policy \"" + recipe.collapsePolicy + "\")");
     }
     // Dry run of the paths: with every layer non-empty the network can still be cut in two.
     const auto connectivity = analyseConnectivity(model, names, next);
     if (!connectivity.outputReachable && keptTotal > 0) {
-        if (recipe.collapsePolicy == "block")
-            throw InputError("round " + std::to_string(round) +
-                             " would leave no path from the input to the output (layer collapse); collapse_policy "
-                             "\"block\" stopped it — lower the target sparsity, set floors or use layerwise allocation");
-        event("warning: round " + std::to_string(round) + " leaves no path from the input to the output");
+        const std::string noPath = "round " + std::to_string(round) +
+                                   " would leave no path from the input to the output (layer collapse)";
+        if (recipe.collapsePolicy == "block") {
+            const std::string blocked = noPath + "; collapse_policy \"block\" stopped it — lower the target sparsity, "
+                                                 "set floors or use layerwise allocation";
+            warnCollapse(round, "", "blocked", blocked);
+            refuseRound(round, blocked);
+        }
+        warnCollapse(round, "", "allowed", "round " + std::to_string(round) + " leaves no path from the input to the output");
     }
     record.disconnected = !connectivity.outputReachable;
     if (espn && recipe.method == "espn-finetune")
         espn->foldInto(model, masks); // ESPN-Rewind keeps the warm-up weights instead
+    previousMasks = cloneTensors(masks.masks());
     masks.setMasks(std::move(next));
     if (recipe.method == "imp") {
         // Lottery-ticket rewinding: survivors go back to their weights at the rewind point.
@@ -115,6 +140,7 @@ std::vector<torch::Tensor> Session::Impl::magnitudeScores() const
 void Session::Impl::pruneRound(int round)
 {
     const auto start = Clock::now();
+    roundsStarted = round;
     const double density = scheduledDensity(recipe.schedule, round, recipe.rounds, 1.0 - recipe.targetSparsity);
     update([&](Snapshot& s) {
         s.phase = "scoring";
@@ -166,7 +192,10 @@ void Session::Impl::pruneRound(int round)
     if (data.validation.size() > 0)
         record.validationAccuracy = evaluate(model, data.validation).accuracy;
     record.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    record.branch = branch;
+    record.position = position;
     update([&](Snapshot& s) { s.rounds.push_back(record); });
+    saveRoundState(round);
     publish(true);
     control.roundFinished();
     safePoint();

@@ -31,6 +31,8 @@ EpochRecord Session::Impl::trainPhase(const std::string& phase, int round, const
         record.sparsity = masks.sparsity();
         record.seconds = stats.seconds;
         record.samplesPerSecond = stats.samplesPerSecond;
+        record.branch = branch;
+        record.position = ++position;
         std::int64_t drift = 0;
         for (std::size_t i = 0; i < masks.size(); ++i)
             drift += masks.drift(i);

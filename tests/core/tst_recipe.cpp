@@ -73,6 +73,7 @@ void compareRecipes(const Recipe& a, const Recipe& b)
     SAME(locks);
     SAME(floors);
     SAME(floorWeights);
+    SAME(steering);
     SAME(roundEpochs);
     SAME(scoring.samples);
     SAME(scoring.fileOrder);
@@ -101,6 +102,21 @@ Recipe unusualRecipe()
     r.locks = {"fc1.weight"};
     r.floors = {{"fc2.weight", 0.02}, {"layer1.0.conv1.weight", 1.0}};
     r.floorWeights = {{"fc3.weight", 100}};
+    SteeringChange change;
+    change.round = 3;
+    change.targetSparsity = 0.99;
+    change.method = "snip";
+    change.methodParams = std::map<std::string, double>{{"samples", 50}};
+    change.rounds = 9;
+    change.schedule = "exponential";
+    change.roundEpochs = 2;
+    change.collapsePolicy = "allow";
+    change.locks = {{"fc1.weight", true}, {"fc2.weight", false}};
+    change.floors = {{"fc3.weight", 0.1}};
+    SteeringChange later;
+    later.round = 5;
+    later.targetSparsity = 0.995;
+    r.steering = {change, later};
     r.pretrain = {30, 64, "adam", 0.003, 0.5, false, 1e-5, {"cosine", 5, 0.5, {}}};
     r.train = {50, 256, "sgd", 0.1 + 0.2, 0.9, true, 5e-4, {"multistep", 3, 0.2, {10, 20, 45}}};
     r.roundEpochs = 4;
@@ -280,6 +296,13 @@ private Q_SLOTS:
         bad("floor too big", R"({"floors": {"fc1.weight": 1.5}})", {"floors.fc1.weight", "[0, 1]"});
         bad("floor string", R"({"floors": {"fc1.weight": "x"}})", {"floors.fc1.weight"});
         bad("floor weights negative", R"({"floor_weights": {"fc3.weight": -2}})", {"floor_weights.fc3.weight", ">= 0"});
+        bad("steering round missing", R"({"steering": [{"target_sparsity": 0.5}]})", {"steering[0].round", "missing"});
+        bad("steering rounds backwards", R"({"steering": [{"round": 3}, {"round": 2}]})", {"steering[1].round"});
+        bad("steering unknown key", R"({"steering": [{"round": 2, "tagret": 0.5}]})", {"steering[0].tagret", "unknown"});
+        bad("steering bad target", R"({"steering": [{"round": 2, "target_sparsity": 1}]})",
+            {"steering[0].target_sparsity", "[0, 1)"});
+        bad("steering lock not bool", R"({"steering": [{"round": 2, "locks": {"fc1.weight": 1}}]})",
+            {"steering[0].locks.fc1.weight", "true or false"});
         bad("floor weights fraction", R"({"floor_weights": {"fc3.weight": 0.5}})", {"floor_weights.fc3.weight"});
         bad("exclude not array", R"({"exclude": "fc1"})", {"exclude", "array"});
         bad("exclude element", R"({"exclude": ["fc1", 3]})", {"exclude[1]"});
@@ -365,7 +388,7 @@ private Q_SLOTS:
         const auto j = nlohmann::json::parse(text);
         for (const char* key : {"model", "data", "method", "method_params", "target_sparsity", "rounds",
                                 "schedule", "allocation", "collapse_policy", "exclude", "locks", "floors",
-                                "floor_weights", "pretrain", "train", "round_epochs", "scoring", "seed", "threads"})
+                                "floor_weights", "steering", "pretrain", "train", "round_epochs", "scoring", "seed", "threads"})
             QVERIFY2(j.contains(key), key);
         QVERIFY(j["data"].contains("train_limit"));
         QVERIFY(j["data"]["train_limit"].is_null());

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "espalier/core/steering.h"
+
 namespace espalier::core {
 
 /// Which network to prune: a zoo name (lenet300, lenet5, vgg11, vgg16, vgg19, resnet20, resnet32)
@@ -68,6 +70,8 @@ struct Recipe {
     ScoringSettings scoring;
     std::uint64_t seed = 0;
     int threads = 0; ///< 0 = hardware concurrency
+    /// Changes applied at the start of later rounds, in order (what a user steered in the window).
+    std::vector<SteeringChange> steering;
 };
 
 /// Parses a recipe from JSON text. Unknown keys and out-of-range values throw InputError naming the

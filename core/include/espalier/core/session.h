@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "espalier/core/layertensors.h"
 #include "espalier/core/recipe.h"
 #include "espalier/core/snapshot.h"
 
@@ -16,6 +17,11 @@ struct SessionHooks {
     /// Human-readable progress lines ("round 1/1: sparsity 98.00 %, test accuracy 86.1 %").
     std::function<void(const std::string&)> onLog;
     double maxSnapshotHz = 20.0;
+    /// Receives the copies asked for with Session::requestLayerTensors.
+    std::function<void(const LayerTensors&)> onLayerTensors;
+    /// A window is steering: collapse_policy "block" refuses the round and pauses before it (so the
+    /// user can lower the target or set floors) instead of failing the session.
+    bool interactive = false;
 };
 
 /// A pruning session: model + data + method + schedule + training settings (a Recipe).
@@ -39,7 +45,26 @@ public:
     void step();
     void stop();
 
+    /// Changes the target, method, schedule, locks or floors from the next round whose mask has not
+    /// been chosen yet; takes effect at the next safe point (also while paused) and is recorded in
+    /// currentRecipe().steering and as an annotation. Throws InputError at once, naming the field,
+    /// when the change cannot apply.
+    void steer(const SteeringChange& change);
+    /// Goes back to the end of `round` (0 = after pretraining, before the first mask) at the next
+    /// safe point and pauses there; what ran after it stays in the snapshot as an earlier branch.
+    /// Throws InputError when the bounded history no longer holds that round.
+    void rollback(int round);
+    /// Copies one prunable tensor at the next safe point and hands it to hooks.onLayerTensors.
+    void requestLayerTensors(const std::string& name);
+    /// Copies one prunable tensor now; only while run() is not executing. Throws InputError for an
+    /// unknown name.
+    [[nodiscard]] LayerTensors layerTensors(const std::string& name) const;
+
+    /// The recipe as the session was created.
     [[nodiscard]] const Recipe& recipe() const;
+    /// The initial recipe plus the steering so far (on the current branch) in `steering`:
+    /// `espalier-cli run` on it replays this session.
+    [[nodiscard]] Recipe currentRecipe() const;
     /// The latest snapshot (thread-safe copy).
     [[nodiscard]] Snapshot snapshot() const;
 

@@ -46,6 +46,8 @@ struct EpochRecord {
     double sparsity = 0.0;
     double seconds = 0.0;
     double samplesPerSecond = 0.0;
+    int branch = 0;   ///< 0, or the number of rollbacks before this epoch ran
+    int position = 0; ///< 1-based index of this epoch along its branch (the x of time plots)
 };
 
 /// One pruning round: score, mask, train, evaluate.
@@ -62,6 +64,25 @@ struct RoundRecord {
     int collapsedLayers = 0;
     double effectiveSparsity = 0.0;  ///< counts kept weights off every input→output path as pruned
     bool disconnected = false;       ///< no input→output path survived
+    int branch = 0;
+    int position = 0;                ///< epochs along the branch when the round ended
+};
+
+/// A steering change, rollback or warning, placed on the time axis of the plots.
+struct Annotation {
+    int position = 0; ///< epochs along the branch when it happened
+    int round = 0;    ///< the round it applies from
+    int branch = 0;
+    std::string text;
+};
+
+/// A layer collapse found by the dry run before a mask was applied, and what the policy did.
+struct CollapseWarning {
+    int round = 0;
+    std::string layer;  ///< parameter name; empty when no input→output path survives as a whole
+    std::string policy; ///< "block", "clamp" or "allow"
+    std::string action; ///< "blocked" (round refused), "clamped" (kept at its floor), "allowed"
+    std::string message;
 };
 
 enum class SessionState { Idle, Running, Paused, Finished, Stopped, Failed };
@@ -86,6 +107,10 @@ struct Snapshot {
     std::vector<EpochRecord> epochs;
     std::vector<RoundRecord> rounds;
     std::vector<std::string> events; ///< steering events and warnings, in order
+    std::vector<CollapseWarning> collapseWarnings;
+    std::vector<Annotation> annotations;
+    std::vector<int> rollbackRounds; ///< rounds whose weights and masks are kept (0 = before pruning)
+    int branch = 0;                  ///< current branch (epochs/rounds of other branches are history)
 };
 
 const char* toString(SessionState state);
