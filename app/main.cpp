@@ -1,16 +1,21 @@
 // The Espalier window. Everything but argument handling lives in espalier_app (app/gui/).
 #include <cstdio>
 #include <cstring>
+#include <optional>
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QTimer>
 
 #include "app/gui/mainwindow.h"
+#include "app/gui/stallmonitor.h"
 
 namespace {
 
 const QCommandLineOption kAutostart(QStringLiteral("autostart"), QStringLiteral("Start the session at once."));
+const QCommandLineOption kStats(QStringLiteral("stats"),
+                                QStringLiteral("On exit, print a JSON line with the longest UI-thread stall and the "
+                                               "session's mean training throughput (for tests/perf)."));
 const QCommandLineOption kQuitWhenDone(QStringLiteral("quit-when-done"),
                                        QStringLiteral("Quit when the session ends (exit code 0 finished, "
                                                       "1 failed, 2 stopped)."));
@@ -29,6 +34,7 @@ void parse(QCommandLineParser& parser, const QCoreApplication& app)
     parser.addVersionOption();
     parser.addOption(kAutostart);
     parser.addOption(kQuitWhenDone);
+    parser.addOption(kStats);
     parser.addPositionalArgument(QStringLiteral("recipe"),
                                  QStringLiteral("Recipe (.json) to open instead of the default recipe."),
                                  QStringLiteral("[recipe]"));
@@ -80,5 +86,22 @@ int main(int argc, char** argv)
         else if (parser.isSet(kQuitWhenDone))
             return 1; // nothing to run; the reason went to stderr and the log
     }
-    return app.exec();
+    std::optional<espalier::app::StallMonitor> monitor;
+    if (parser.isSet(kStats))
+        monitor.emplace();
+    const int code = app.exec();
+    if (monitor) {
+        double samplesPerSecond = 0.0;
+        int epochs = 0;
+        if (const auto& snapshot = window.latestSnapshot())
+            for (const auto& e : snapshot->epochs)
+                if (e.samplesPerSecond > 0) {
+                    samplesPerSecond += e.samplesPerSecond;
+                    ++epochs;
+                }
+        std::printf("{\"longest_stall_ms\": %.3f, \"ticks\": %lld, \"epochs\": %d, \"mean_samples_per_second\": %.1f}\n",
+                    monitor->longestStallMs(), static_cast<long long>(monitor->ticks()), epochs,
+                    epochs > 0 ? samplesPerSecond / epochs : 0.0);
+    }
+    return code;
 }

@@ -2,13 +2,19 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
+#include <functional>
+#include <limits>
 
 #include <qcustomplot.h>
 
+#include <QCheckBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
 
+#include "widgets/branchpaths.h"
+#include "widgets/branchplottables.h"
+#include "widgets/chartannotations.h"
 #include "widgets/chartexport.h"
 #include "widgets/palette.h"
 #include "widgets/plotstyle.h"
@@ -17,26 +23,66 @@ namespace espalier::widgets {
 namespace {
 
 constexpr double kAccuracyScale = 100.0; // EpochRecord holds accuracy as a fraction; we plot percent
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-QCPGraph* makeGraph(QCustomPlot* plot, QCPAxis* valueAxis, const QString& name, const QColor& color)
+std::size_t slot(CurveChart::Series series) { return std::size_t(series); }
+
+BranchSeries seriesOf(const BranchSplit& split, const std::vector<core::EpochRecord>& epochs,
+                      const std::function<double(std::size_t)>& value)
 {
-    QCPGraph* graph = plot->addGraph(plot->xAxis, valueAxis);
-    graph->setName(name);
-    graph->setPen(QPen(color, 2));
-    graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, 5));
-    return graph;
+    BranchSeries series;
+    const auto fill = [&](BranchSeries::Points& points, const std::vector<std::size_t>& indices) {
+        for (const std::size_t i : indices)
+            points.add(epochPosition(epochs[i], i), value(i));
+    };
+    fill(series.current, split.current);
+    fill(series.history, split.history);
+    for (const auto& [branch, indices] : split.others)
+        fill(series.others[branch], indices);
+    return series;
+}
+
+/// Exponential moving average of the train loss along each branch's history: a branch continues
+/// the average of the history it forked from, so its line does not restart at the fork.
+std::vector<double> smoothedLoss(const std::vector<core::EpochRecord>& epochs, const BranchPaths& paths)
+{
+    std::vector<double> out(epochs.size(), kNaN);
+    for (int b = 0; b < paths.branchCount(); ++b) {
+        double average = kNaN;
+        for (const std::size_t i : paths.epochPath(b)) {
+            const double loss = epochs[i].trainLoss;
+            if (std::isfinite(loss))
+                average = std::isfinite(average) ? CurveChart::kSmoothing * average + (1.0 - CurveChart::kSmoothing) * loss
+                                                 : loss;
+            out[i] = average;
+        }
+    }
+    return out;
 }
 
 } // namespace
 
-CurveChart::CurveChart(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this))
+CurveChart::CurveChart(QWidget* parent)
+    : QWidget(parent), m_plot(new QCustomPlot(this)), m_smoothCheck(new QCheckBox(tr("Smooth"), this))
 {
     m_plot->setObjectName(QStringLiteral("curvePlot"));
+    m_smoothCheck->setObjectName(QStringLiteral("smoothLossCheck"));
+    m_smoothCheck->setToolTip(tr("Add a moving average of the train loss; the raw values stay visible"));
     m_plot->yAxis2->setVisible(true);
-    m_accuracy = makeGraph(m_plot, m_plot->yAxis, tr("test accuracy"), densityColor());
-    m_loss = makeGraph(m_plot, m_plot->yAxis2, tr("train loss"), lossColor());
-    m_plot->xAxis->setLabel(tr("epoch (all phases)"));
-    m_plot->yAxis->setLabel(tr("test accuracy (%)"));
+    const auto series = [this](QCPAxis* valueAxis, const QString& name, const QColor& color, bool scatter) {
+        return std::make_unique<BranchPlottables<QCPGraph>>(m_plot, m_plot->xAxis, valueAxis,
+                                                            SeriesStyle{name, color, Qt::SolidLine, scatter});
+    };
+    m_series[slot(Series::TestAccuracy)] = series(m_plot->yAxis, tr("test accuracy"), densityColor(), true);
+    m_series[slot(Series::ValidationAccuracy)] =
+        series(m_plot->yAxis, tr("validation accuracy"), validationColor(), true);
+    m_series[slot(Series::TrainLoss)] = series(m_plot->yAxis2, tr("train loss"), lossColor(), true);
+    m_series[slot(Series::SmoothedLoss)] =
+        series(m_plot->yAxis2, tr("train loss (average)"), lossColor().darker(160), false);
+    m_annotations = new ChartAnnotations(m_plot);
+
+    m_plot->xAxis->setLabel(tr("epoch"));
+    m_plot->yAxis->setLabel(tr("accuracy (%)"));
     m_plot->yAxis2->setLabel(tr("train loss"));
     auto integerTicks = QSharedPointer<QCPAxisTickerFixed>::create();
     integerTicks->setTickStep(1.0);
@@ -52,90 +98,171 @@ CurveChart::CurveChart(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlo
     m_emptyText->setText(tr("No finished epochs yet"));
     m_emptyText->setColor(palette().color(QPalette::PlaceholderText));
 
+    auto* header = new QHBoxLayout;
+    header->addWidget(new QLabel(tr("<b>Accuracy and loss</b>"), this));
+    header->addStretch();
+    header->addWidget(m_smoothCheck);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(new QLabel(tr("<b>Accuracy and loss</b>"), this));
+    layout->addLayout(header);
     layout->addWidget(m_plot, 1);
     installExportMenu(m_plot, {.fileStem = [] { return QStringLiteral("curves"); }, .csv = [this] { return csv(); }});
+    connect(m_smoothCheck, &QCheckBox::toggled, this, &CurveChart::setSmoothing);
     setHistory({}, {});
 }
 
-void CurveChart::setHistory(const std::vector<core::EpochRecord>& epochs,
-                            const std::vector<core::RoundRecord>& rounds, int currentRound)
+CurveChart::~CurveChart() = default;
+
+void CurveChart::resizeEvent(QResizeEvent* event)
 {
-    QVector<double> keys, accuracy, loss;
+    QWidget::resizeEvent(event);
+    fitLegend(m_plot, width());
+}
+
+void CurveChart::setSnapshot(const core::Snapshot& snapshot)
+{
+    setRecords(snapshot.epochs, snapshot.rounds, snapshot.annotations, snapshot.branch, snapshot.round);
+}
+
+void CurveChart::setHistory(const std::vector<core::EpochRecord>& epochs, const std::vector<core::RoundRecord>& rounds,
+                            int currentRound)
+{
+    int branch = 0;
+    for (const core::EpochRecord& e : epochs)
+        branch = std::max(branch, e.branch);
+    static const std::vector<core::Annotation> kNone;
+    setRecords(epochs, rounds, kNone, branch, currentRound);
+}
+
+void CurveChart::setRecords(const std::vector<core::EpochRecord>& epochs,
+                            const std::vector<core::RoundRecord>& rounds,
+                            const std::vector<core::Annotation>& annotations, int branch, int currentRound)
+{
+    const auto fingerprint = HistoryFingerprint::of(epochs, rounds, annotations, branch, currentRound);
+    if (m_fingerprint == fingerprint)
+        return;
+    m_fingerprint = fingerprint;
+    m_epochs = epochs;
+    m_rounds = rounds;
+    m_annotationRecords = annotations;
+    m_branch = branch;
+    m_round = currentRound;
+    rebuild();
+}
+
+void CurveChart::setSmoothing(bool on)
+{
+    if (m_smoothCheck->isChecked() != on) {
+        m_smoothCheck->setChecked(on); // comes back here through toggled
+        return;
+    }
+    rebuild();
+}
+
+bool CurveChart::smoothing() const { return m_smoothCheck->isChecked(); }
+
+void CurveChart::rebuild()
+{
+    const BranchPaths paths(m_epochs, m_rounds, m_annotationRecords, m_branch);
+    const BranchSplit split = paths.splitEpochs(m_branch);
+    const bool hasValidation = std::any_of(m_epochs.begin(), m_epochs.end(), [](const core::EpochRecord& e) {
+        return std::isfinite(e.validationAccuracy);
+    });
+    const bool smooth = smoothing();
+    const std::vector<double> average = smooth ? smoothedLoss(m_epochs, paths) : std::vector<double>{};
+    const auto& e = m_epochs;
+    m_series[slot(Series::TestAccuracy)]->setData(
+        seriesOf(split, e, [&](std::size_t i) { return e[i].testAccuracy * kAccuracyScale; }));
+    m_series[slot(Series::ValidationAccuracy)]->setData(
+        hasValidation ? seriesOf(split, e, [&](std::size_t i) { return e[i].validationAccuracy * kAccuracyScale; })
+                      : BranchSeries{});
+    m_series[slot(Series::TrainLoss)]->setData(seriesOf(split, e, [&](std::size_t i) { return e[i].trainLoss; }));
+    m_series[slot(Series::SmoothedLoss)]->setData(smooth ? seriesOf(split, e, [&](std::size_t i) { return average[i]; })
+                                                         : BranchSeries{});
+    m_series[slot(Series::ValidationAccuracy)]->setVisible(hasValidation);
+    m_series[slot(Series::SmoothedLoss)]->setVisible(smooth);
+    updateLegend();
+
+    // Round markers belong to the current history; an abandoned branch's would sit on top of them.
+    std::vector<core::EpochRecord> historyEpochs;
+    for (const std::size_t i : paths.epochPath(m_branch)) {
+        historyEpochs.push_back(e[i]);
+        historyEpochs.back().position = epochPosition(e[i], i);
+    }
+    std::vector<core::RoundRecord> historyRounds;
+    for (const std::size_t i : paths.roundPath(m_branch))
+        historyRounds.push_back(m_rounds[i]);
+    setMarkers(roundMarkers(historyEpochs, historyRounds, m_round));
+
+    std::vector<ChartAnnotations::Entry> entries;
+    double lastX = 1.0;
+    for (const core::Annotation& a : m_annotationRecords) {
+        entries.push_back({double(a.position), QString::fromStdString(a.text), !paths.containsAnnotation(m_branch, a)});
+        lastX = std::max(lastX, double(a.position));
+    }
+    m_annotations->setEntries(entries);
+
     double lowestAccuracy = 100.0;
     double highestLoss = 0.0;
-    for (std::size_t i = 0; i < epochs.size(); ++i) {
-        keys << double(i + 1);
-        accuracy << epochs[i].testAccuracy * kAccuracyScale;
-        loss << epochs[i].trainLoss;
-        lowestAccuracy = std::min(lowestAccuracy, accuracy.back());
-        if (std::isfinite(loss.back()))
-            highestLoss = std::max(highestLoss, loss.back());
+    for (std::size_t i = 0; i < e.size(); ++i) {
+        lastX = std::max(lastX, double(epochPosition(e[i], i)));
+        for (const double accuracy : {e[i].testAccuracy, e[i].validationAccuracy}) {
+            if (std::isfinite(accuracy))
+                lowestAccuracy = std::min(lowestAccuracy, accuracy * kAccuracyScale);
+        }
+        if (std::isfinite(e[i].trainLoss))
+            highestLoss = std::max(highestLoss, e[i].trainLoss);
     }
-    m_epochs = epochs;
-    m_accuracy->setData(keys, accuracy, /*alreadySorted=*/true);
-    m_loss->setData(keys, loss, /*alreadySorted=*/true);
-    setMarkers(roundMarkers(epochs, rounds, currentRound));
-
-    m_emptyText->setVisible(epochs.empty());
+    m_emptyText->setVisible(e.empty());
     // One epoch of room past the last marker, so a round that just pruned is not on the frame.
     const double lastMarker = m_markers.empty() ? 0.0 : m_markers.back().x + 0.5;
-    m_plot->xAxis->setRange(0.5, std::max({double(epochs.size()), lastMarker, 1.0}) + 0.5);
+    m_plot->xAxis->setRange(0.5, std::max(lastX, lastMarker) + 0.5);
     const double lowest = std::max(0.0, std::floor(lowestAccuracy / 10.0) * 10.0 - 5.0);
     m_plot->yAxis->setRange(lowest, 100.0 + 0.02 * (100.0 - lowest)); // a 100 % line stays off the frame
     m_plot->yAxis2->setRange(0.0, highestLoss > 0.0 ? highestLoss * 1.1 : 1.0);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
+void CurveChart::updateLegend()
+{
+    // Rebuilt in a fixed order: a series that reappears would otherwise go to the end.
+    m_plot->legend->clearItems();
+    for (const auto& series : m_series) {
+        if (series->isVisible())
+            series->current()->addToLegend();
+    }
+    const auto& others = m_series[slot(Series::TestAccuracy)]->others();
+    if (!others.empty()) { // one entry stands for every muted line
+        others.begin()->second->setName(tr("other branches"));
+        others.begin()->second->addToLegend();
+    }
+    fitLegend(m_plot, width());
+}
+
+QCPGraph* CurveChart::graph(Series series) const { return m_series[slot(series)]->current(); }
+
+QCPGraph* CurveChart::graph(Series series, int branch) const
+{
+    return branch == m_branch ? graph(series) : m_series[slot(series)]->other(branch);
+}
+
+QCPGraph* CurveChart::historyGraph(Series series) const { return m_series[slot(series)]->history(); }
+
 QString CurveChart::csv() const
 {
     QString text = QStringLiteral("x,phase,round,epoch,lr,train_loss,train_accuracy,test_loss,test_accuracy,"
-                                  "validation_accuracy,sparsity,seconds,samples_per_second\n");
+                                  "validation_accuracy,sparsity,seconds,samples_per_second,branch\n");
     for (std::size_t i = 0; i < m_epochs.size(); ++i) {
         const core::EpochRecord& e = m_epochs[i];
-        text += QStringList{QString::number(i + 1), csvField(QString::fromStdString(e.phase)), QString::number(e.round),
-                            QString::number(e.epoch), csvNumber(e.lr), csvNumber(e.trainLoss),
-                            csvNumber(e.trainAccuracy), csvNumber(e.testLoss), csvNumber(e.testAccuracy),
-                            csvNumber(e.validationAccuracy), csvNumber(e.sparsity), csvNumber(e.seconds),
-                            csvNumber(e.samplesPerSecond)}
+        text += QStringList{QString::number(epochPosition(e, i)), csvField(QString::fromStdString(e.phase)),
+                            QString::number(e.round), QString::number(e.epoch), csvNumber(e.lr),
+                            csvNumber(e.trainLoss), csvNumber(e.trainAccuracy), csvNumber(e.testLoss),
+                            csvNumber(e.testAccuracy), csvNumber(e.validationAccuracy), csvNumber(e.sparsity),
+                            csvNumber(e.seconds), csvNumber(e.samplesPerSecond), QString::number(e.branch)}
                     .join(QLatin1Char(','))
             + QLatin1Char('\n');
     }
     return text;
-}
-
-std::vector<CurveChart::Marker> CurveChart::roundMarkers(const std::vector<core::EpochRecord>& epochs,
-                                                         const std::vector<core::RoundRecord>& rounds,
-                                                         int currentRound)
-{
-    std::set<int> roundNumbers;
-    if (currentRound > 0)
-        roundNumbers.insert(currentRound);
-    for (const core::RoundRecord& record : rounds)
-        roundNumbers.insert(record.round);
-    for (const core::EpochRecord& epoch : epochs) {
-        if (epoch.phase != "pretrain" && epoch.round > 0)
-            roundNumbers.insert(epoch.round);
-    }
-    std::vector<Marker> markers;
-    int groupFirst = 0;
-    for (const int round : roundNumbers) {
-        // Round r pruned right before its first training epoch (after ESPN's mask-discovery epochs,
-        // or after everything recorded so far).
-        const auto firstAfter = std::find_if(epochs.begin(), epochs.end(), [round](const core::EpochRecord& e) {
-            return e.phase != "pretrain" && e.phase != "mask" && e.round >= round;
-        });
-        const double x = double(firstAfter - epochs.begin()) + 0.5;
-        if (!markers.empty() && markers.back().x == x) {
-            markers.back().label = QStringLiteral("R%1–R%2").arg(groupFirst).arg(round);
-            continue;
-        }
-        groupFirst = round;
-        markers.push_back({x, QStringLiteral("R%1").arg(round)});
-    }
-    return markers;
 }
 
 void CurveChart::setMarkers(const std::vector<Marker>& markers)

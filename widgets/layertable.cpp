@@ -1,8 +1,11 @@
 #include "widgets/layertable.h"
 
+#include <QApplication>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QPainter>
 #include <QSortFilterProxyModel>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -10,6 +13,35 @@
 #include "widgets/layertablemodel.h"
 
 namespace espalier::widgets {
+namespace {
+
+/// Draws the lock check box greyed while it cannot be toggled. The cell itself stays enabled: a
+/// disabled cell would leave a gap in the selected row's highlight. Lives in: GUI thread.
+class LockDelegate : public QStyledItemDelegate {
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter* painter, const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        if (index.flags() & Qt::ItemIsUserCheckable) {
+            QStyledItemDelegate::paint(painter, option, index);
+            return;
+        }
+        QStyleOptionViewItem opt = option;
+        initStyleOption(&opt, index);
+        const QStyle* style = opt.widget ? opt.widget->style() : QApplication::style();
+        QStyleOptionViewItem check = opt;
+        check.rect = style->subElementRect(QStyle::SE_ItemViewItemCheckIndicator, &opt, opt.widget);
+        check.state &= ~QStyle::State_Enabled;
+        check.palette.setCurrentColorGroup(QPalette::Disabled); // styles paint with the group they get
+        check.state |= opt.checkState == Qt::Checked ? QStyle::State_On : QStyle::State_Off;
+        opt.features &= ~QStyleOptionViewItem::HasCheckIndicator;
+        style->drawControl(QStyle::CE_ItemViewItem, &opt, painter, opt.widget); // background, selection
+        style->drawPrimitive(QStyle::PE_IndicatorItemViewItemCheck, &check, painter, opt.widget);
+    }
+};
+
+} // namespace
 
 LayerTable::LayerTable(QWidget* parent)
     : QWidget(parent), m_model(new LayerTableModel(this)), m_proxy(new QSortFilterProxyModel(this)),
@@ -23,8 +55,10 @@ LayerTable::LayerTable(QWidget* parent)
     m_view->setObjectName(QStringLiteral("layerTableView"));
     m_view->setModel(m_proxy);
     m_view->setItemDelegateForColumn(LayerTableModel::DensityColumn, new DensityBarDelegate(m_view));
+    m_view->setItemDelegateForColumn(LayerTableModel::LockColumn, new LockDelegate(m_view));
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(-1, Qt::AscendingOrder); // network order until the user sorts
     m_view->setAlternatingRowColors(true);
@@ -42,6 +76,13 @@ LayerTable::LayerTable(QWidget* parent)
 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &LayerTable::onCurrentChanged);
+    connect(m_model, &LayerTableModel::lockToggled, this, &LayerTable::lockToggled);
+    connect(m_model, &LayerTableModel::floorEdited, this, &LayerTable::floorEdited);
+}
+
+void LayerTable::setEditable(bool editable)
+{
+    m_model->setEditable(editable); // an editor still open then commits nothing (setData refuses)
 }
 
 void LayerTable::setLayers(const std::vector<core::LayerStats>& layers)

@@ -13,7 +13,8 @@ namespace espalier::widgets {
 
 class LayerTableModel;
 
-/// Sortable table of the prunable tensors with density bars. Lives in: GUI thread.
+/// Sortable table of the prunable tensors with density bars, lock check boxes and editable floors
+/// (after setEditable(true)). Lives in: GUI thread.
 class LayerTable : public QWidget {
     Q_OBJECT
 public:
@@ -24,6 +25,8 @@ public:
     /// Selects the row of `name` (no-op for an unknown name) without emitting layerSelected.
     void selectLayer(const QString& name);
     [[nodiscard]] QString selectedLayer() const;
+    /// Lets the user toggle locks and edit floors (a session exists and has not ended).
+    void setEditable(bool editable);
 
     [[nodiscard]] QTableView* view() const { return m_view; }
     [[nodiscard]] LayerTableModel* model() const { return m_model; }
@@ -32,6 +35,10 @@ public:
 Q_SIGNALS:
     /// The user selected a layer (its parameter name, e.g. "fc1.weight").
     void layerSelected(const QString& name);
+    /// The user ticked or unticked the lock of `name` (the table changes with the next snapshot).
+    void lockToggled(const QString& name, bool locked);
+    /// The user typed a floor for `name`: a density as a fraction, 0 = no floor.
+    void floorEdited(const QString& name, double density);
 
 private:
     void onCurrentChanged();

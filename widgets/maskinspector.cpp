@@ -52,9 +52,9 @@ MaskInspector::MaskInspector(QWidget* parent)
     m_title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // a long name must not widen the dock
     m_legend->setTextFormat(Qt::RichText);
 
+    // The title gets a row of its own: in a narrow dock it would be squeezed to nothing.
     auto* header = new QHBoxLayout;
-    header->addWidget(m_title, 1);
-    header->addWidget(m_viewCombo);
+    header->addWidget(m_viewCombo, 1);
     header->addWidget(m_squareCheck);
     header->addWidget(m_fitButton);
     auto* footer = new QHBoxLayout;
@@ -63,6 +63,7 @@ MaskInspector::MaskInspector(QWidget* parent)
     footer->addWidget(m_hoverLabel);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_title);
     layout->addLayout(header);
     layout->addWidget(m_plot, 1);
     layout->addLayout(footer);

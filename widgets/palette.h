@@ -13,6 +13,17 @@ inline QColor nearFloorColor() { return QColor(0xe0, 0x8e, 0x0b); }
 inline QColor warningColor() { return QColor(0xc6, 0x28, 0x28); }
 inline QColor targetColor() { return QColor(0x2e, 0x7d, 0x32); }
 inline QColor lossColor() { return QColor(0x8e, 0x44, 0xad); }
+inline QColor validationColor() { return QColor(0x00, 0x89, 0x7b); }
+inline QColor annotationColor() { return QColor(0xd8, 0x6a, 0x00); }
+inline QColor baselineColor() { return QColor(0x5d, 0x40, 0x37); }
+
+/// `color` washed out towards light grey: records of branches the session has left behind.
+inline QColor mutedColor(const QColor& color)
+{
+    constexpr double kKeep = 0.35;
+    const auto mix = [](int channel) { return int(kKeep * channel + (1.0 - kKeep) * 205); };
+    return QColor(mix(color.red()), mix(color.green()), mix(color.blue()));
+}
 
 inline QColor statusColor(LayerStatus status)
 {

@@ -1,8 +1,15 @@
 #include "widgets/plotstyle.h"
 
+#include <algorithm>
+
 #include <qcustomplot.h>
 
 namespace espalier::widgets {
+namespace {
+
+constexpr int kLegendIndent = 40; // pixels; the legend starts about where the frame does
+
+} // namespace
 
 void applyPlotStyle(QCustomPlot* plot, const QFont& font)
 {
@@ -30,7 +37,35 @@ void applyPlotStyle(QCustomPlot* plot, const QFont& font)
     row->addElement(0, 0, legend);
     row->addElement(0, 1, new QCPLayoutElement(plot));
     row->setColumnStretchFactor(0, 0.001);
-    row->setMargins(QMargins(40, 2, 0, 0));
+    row->setMargins(QMargins(kLegendIndent, 2, 0, 0));
+}
+
+void fitLegend(QCustomPlot* plot, int width)
+{
+    QCPLegend* legend = plot->legend;
+    int widest = 1;
+    int items = 0;
+    for (int i = 0; i < legend->itemCount(); ++i) { // counts the empty cells of a wrapped grid too
+        if (QCPAbstractLegendItem* item = legend->item(i)) {
+            widest = std::max(widest, item->minimumOuterSizeHint().width());
+            ++items;
+        }
+    }
+    const int spacing = legend->columnSpacing();
+    const int perRow = std::clamp((width - kLegendIndent + spacing) / (widest + spacing), 1, std::max(1, items));
+    if (legend->wrap() == perRow)
+        return;
+    legend->setWrap(perRow);
+    legend->setFillOrder(legend->fillOrder(), /*rearrange=*/true);
+}
+
+void addBranchLayers(QCustomPlot* plot)
+{
+    if (plot->layer(QStringLiteral("muted")))
+        return;
+    QCPLayer* main = plot->layer(QStringLiteral("main"));
+    plot->addLayer(QStringLiteral("annotations"), main, QCustomPlot::limBelow);
+    plot->addLayer(QStringLiteral("muted"), plot->layer(QStringLiteral("annotations")), QCustomPlot::limBelow);
 }
 
 } // namespace espalier::widgets

@@ -41,8 +41,12 @@ ProgressPanel::ProgressPanel(QWidget* parent)
       m_phase(makeLabel(this, QStringLiteral("phaseLabel"))), m_round(makeLabel(this, QStringLiteral("roundLabel"))),
       m_epoch(makeLabel(this, QStringLiteral("epochLabel"))), m_batch(makeLabel(this, QStringLiteral("batchLabel"))),
       m_batchProgress(new QProgressBar(this)), m_sparsity(makeLabel(this, QStringLiteral("sparsityLabel"))),
-      m_kept(makeLabel(this, QStringLiteral("keptLabel"))), m_accuracy(makeLabel(this, QStringLiteral("accuracyLabel")))
+      m_kept(makeLabel(this, QStringLiteral("keptLabel"))), m_accuracy(makeLabel(this, QStringLiteral("accuracyLabel"))),
+      m_speed(makeLabel(this, QStringLiteral("speedLabel"))), m_eta(makeLabel(this, QStringLiteral("etaLabel")))
 {
+    m_speed->setToolTip(tr("Training throughput of the last finished epoch"));
+    m_eta->setToolTip(tr("Time left in the current phase, from the speed of its last epoch; for ESPN's mask "
+                         "discovery an upper bound (it stops once the mask is found)"));
     m_batchProgress->setObjectName(QStringLiteral("batchProgress"));
     m_batchProgress->setTextVisible(false);
     m_batchProgress->setFixedWidth(140);
@@ -73,7 +77,9 @@ ProgressPanel::ProgressPanel(QWidget* parent)
     layout->addWidget(m_sparsity, 1, 0, 1, 3);
     layout->addWidget(m_kept, 1, 3, 1, 2);
     layout->addWidget(m_accuracy, 1, 5);
-    layout->setColumnStretch(6, 1);
+    layout->addWidget(m_eta, 0, 6);
+    layout->addWidget(m_speed, 1, 6);
+    layout->setColumnStretch(7, 1);
     clear();
 }
 
@@ -94,6 +100,30 @@ void ProgressPanel::setSnapshot(const core::Snapshot& snapshot)
     m_accuracy->setText(snapshot.epochs.empty()
                             ? tr("Test accuracy –")
                             : tr("Test accuracy %1").arg(formatPercent(snapshot.epochs.back().testAccuracy)));
+    m_speed->setText(snapshot.epochs.empty()
+                         ? QString()
+                         : tr("%1 samples/s").arg(formatCount(std::int64_t(snapshot.epochs.back().samplesPerSecond))));
+    const auto left = phaseSecondsLeft(snapshot);
+    if (!left || snapshot.state == core::SessionState::Finished) {
+        m_eta->setText(QString());
+    } else {
+        const auto seconds = std::int64_t(*left + 0.5);
+        const QString time = QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+        m_eta->setText(snapshot.phase == "mask" ? tr("≤ %1 left in phase").arg(time) : tr("%1 left in phase").arg(time));
+    }
+}
+
+std::optional<double> ProgressPanel::phaseSecondsLeft(const core::Snapshot& s)
+{
+    if (s.totalEpochs <= 0 || s.epoch <= 0)
+        return std::nullopt;
+    for (auto it = s.epochs.rbegin(); it != s.epochs.rend(); ++it) {
+        if (it->phase != s.phase || it->round != s.round || it->seconds <= 0)
+            continue;
+        const double done = s.totalBatches > 0 ? double(s.batch) / double(s.totalBatches) : 0.0;
+        return std::max(0.0, (double(s.totalEpochs - s.epoch) + 1.0 - done) * it->seconds);
+    }
+    return std::nullopt;
 }
 
 void ProgressPanel::setState(core::SessionState state)

@@ -1,18 +1,21 @@
 #include "widgets/runcontrols.h"
 
 #include <QHBoxLayout>
+#include <QKeySequence>
 #include <QPushButton>
 #include <QStyle>
 
 namespace espalier::widgets {
 namespace {
 
+// Debugger keys (F5 run, F6 pause, F8 continue, F10 step, Shift+F5 stop): the session is debugged, in a way.
 QPushButton* makeButton(QWidget* parent, const QString& objectName, const QString& text,
-                        QStyle::StandardPixmap icon, const QString& toolTip)
+                        QStyle::StandardPixmap icon, const QString& toolTip, const QKeySequence& key)
 {
     auto* button = new QPushButton(parent->style()->standardIcon(icon), text, parent);
     button->setObjectName(objectName);
-    button->setToolTip(toolTip);
+    button->setShortcut(key);
+    button->setToolTip(QStringLiteral("%1 (%2)").arg(toolTip, key.toString(QKeySequence::NativeText)));
     return button;
 }
 
@@ -21,15 +24,15 @@ QPushButton* makeButton(QWidget* parent, const QString& objectName, const QStrin
 RunControls::RunControls(QWidget* parent)
     : QWidget(parent),
       m_start(makeButton(this, QStringLiteral("startButton"), tr("&Start"), QStyle::SP_MediaPlay,
-                         tr("Load the model and data and run the recipe"))),
+                         tr("Load the model and data and run the recipe"), QKeySequence(Qt::Key_F5))),
       m_pause(makeButton(this, QStringLiteral("pauseButton"), tr("&Pause"), QStyle::SP_MediaPause,
-                         tr("Pause after the current batch"))),
+                         tr("Pause after the current batch"), QKeySequence(Qt::Key_F6))),
       m_step(makeButton(this, QStringLiteral("stepButton"), tr("S&tep"), QStyle::SP_MediaSkipForward,
-                        tr("Run to the end of the current round, then pause"))),
+                        tr("Run to the end of the current round, then pause"), QKeySequence(Qt::Key_F10))),
       m_resume(makeButton(this, QStringLiteral("resumeButton"), tr("&Resume"), QStyle::SP_MediaPlay,
-                          tr("Continue a paused session"))),
+                          tr("Continue a paused session"), QKeySequence(Qt::Key_F8))),
       m_stop(makeButton(this, QStringLiteral("stopButton"), tr("St&op"), QStyle::SP_MediaStop,
-                        tr("Stop the session after the current batch")))
+                        tr("Stop the session after the current batch"), QKeySequence(Qt::SHIFT | Qt::Key_F5)))
 {
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

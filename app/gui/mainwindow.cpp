@@ -5,22 +5,31 @@
 #include <QDebug>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QToolBar>
 
+#include "app/gui/layerfocus.h"
+#include "app/gui/newsessiondialog.h"
 #include "app/gui/recipelocator.h"
 #include "app/gui/sessioncontroller.h"
+#include "app/gui/windowsettings.h"
+#include "widgets/collapsepanel.h"
 #include "widgets/curvechart.h"
+#include "widgets/historypanel.h"
+#include "widgets/steeringpanel.h"
 #include "widgets/densitychart.h"
 #include "widgets/format.h"
 #include "widgets/layertable.h"
 #include "widgets/logview.h"
+#include "widgets/maskinspector.h"
 #include "widgets/progresspanel.h"
 #include "widgets/recipeview.h"
 #include "widgets/runcontrols.h"
+#include "widgets/saliencyhistogram.h"
 
 namespace espalier::app {
 
@@ -31,7 +40,10 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_controller(new SessionController(this)), m_runControls(new widgets::RunControls(this)),
       m_progress(new widgets::ProgressPanel(this)), m_layerTable(new widgets::LayerTable(this)),
       m_densityChart(new widgets::DensityChart(this)), m_curveChart(new widgets::CurveChart(this)),
-      m_recipeView(new widgets::RecipeView(this)), m_log(new LogView(this))
+      m_histogram(new widgets::SaliencyHistogramChart(this)), m_inspector(new widgets::MaskInspector(this)),
+      m_focus(new LayerFocus(m_controller, m_layerTable, m_densityChart, m_histogram, m_inspector, this)),
+      m_steering(new widgets::SteeringPanel(this)), m_collapse(new widgets::CollapsePanel(this)),
+      m_history(new widgets::HistoryPanel(this)), m_recipeView(new widgets::RecipeView(this)), m_log(new LogView(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     m_runControls->setObjectName(QStringLiteral("runControls"));
@@ -50,28 +62,27 @@ MainWindow::MainWindow(QWidget* parent)
     auto* charts = new QSplitter(Qt::Vertical, this);
     charts->addWidget(m_densityChart);
     charts->addWidget(m_curveChart);
-    auto* central = new QSplitter(Qt::Horizontal, this);
-    central->addWidget(m_layerTable);
-    central->addWidget(charts);
-    central->setStretchFactor(0, 1);
-    central->setStretchFactor(1, 2);
-    central->setSizes({480, 960}); // scaled to the window: a third for the table, the rest for charts
-    setCentralWidget(central);
+    setCentralWidget(charts);
 
     createDocks();
     createMenus();
     connectSession();
+    connectSteering();
     m_repaintTimer.setSingleShot(true);
     m_repaintTimer.setInterval(kRepaintMs);
     connect(&m_repaintTimer, &QTimer::timeout, this, &MainWindow::repaintFromSnapshot);
-    connect(m_layerTable, &widgets::LayerTable::layerSelected, this,
+    connect(m_focus, &LayerFocus::selectionChanged, this,
             [this](const QString& name) { statusBar()->showMessage(tr("Selected %1").arg(name), 5000); });
-    connect(m_densityChart, &widgets::DensityChart::layerClicked, m_layerTable, &widgets::LayerTable::selectLayer);
+    connect(m_inspector, &widgets::MaskInspector::hovered, this, [this](const QString& text) {
+        if (!text.isEmpty())
+            statusBar()->showMessage(text, 3000);
+    });
 
     m_runControls->setCanStart(false);
     statusBar()->showMessage(tr("Open a recipe to start"));
     updateTitle();
-    resize(1440, 900);
+    resize(1600, 1000);
+    WindowSettings::restore(this);
 }
 
 MainWindow::~MainWindow()
@@ -82,38 +93,77 @@ MainWindow::~MainWindow()
     m_controller->shutdown();
 }
 
+QDockWidget* MainWindow::addDock(const QString& title, const QString& objectName, QWidget* widget,
+                                 Qt::DockWidgetArea area)
+{
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName);
+    dock->setWidget(widget);
+    addDockWidget(area, dock);
+    return dock;
+}
+
 void MainWindow::createDocks()
 {
-    // Both docks sit under the charts, so the live views get the full width of the window.
-    auto* logDock = new QDockWidget(tr("Log and events"), this);
-    logDock->setObjectName(QStringLiteral("logDock"));
+    // Left: the layers and what the user changes; centre: the charts; right: the selected layer;
+    // bottom (under the charts only): the log and the collapse warnings.
+    setCorner(Qt::BottomLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    m_histogram->setObjectName(QStringLiteral("saliencyHistogram"));
+    m_inspector->setObjectName(QStringLiteral("maskInspector"));
     m_log->setObjectName(QStringLiteral("logView"));
-    logDock->setWidget(m_log);
-    addDockWidget(Qt::BottomDockWidgetArea, logDock);
-    auto* recipeDock = new QDockWidget(tr("Recipe"), this);
-    recipeDock->setObjectName(QStringLiteral("recipeDock"));
-    recipeDock->setWidget(m_recipeView);
-    addDockWidget(Qt::BottomDockWidgetArea, recipeDock);
-    splitDockWidget(logDock, recipeDock, Qt::Horizontal);
-    resizeDocks({logDock}, {220}, Qt::Vertical);
-    resizeDocks({logDock, recipeDock}, {900, 420}, Qt::Horizontal);
+    m_steering->setObjectName(QStringLiteral("steeringPanel"));
+    m_collapse->setObjectName(QStringLiteral("collapsePanel"));
+    m_history->setObjectName(QStringLiteral("historyPanel"));
+
+    QDockWidget* layersDock = addDock(tr("Layers"), QStringLiteral("layersDock"), m_layerTable, Qt::LeftDockWidgetArea);
+    QDockWidget* steeringDock = addDock(tr("Steering"), QStringLiteral("steeringDock"), m_steering, Qt::LeftDockWidgetArea);
+    splitDockWidget(layersDock, steeringDock, Qt::Vertical);
+    QDockWidget* historyDock = addDock(tr("History"), QStringLiteral("historyDock"), m_history, Qt::LeftDockWidgetArea);
+    QDockWidget* recipeDock = addDock(tr("Recipe"), QStringLiteral("recipeDock"), m_recipeView, Qt::LeftDockWidgetArea);
+    tabifyDockWidget(steeringDock, historyDock);
+    tabifyDockWidget(historyDock, recipeDock);
+    steeringDock->raise();
+
+    QDockWidget* histogramDock =
+        addDock(tr("Saliency histogram"), QStringLiteral("histogramDock"), m_histogram, Qt::RightDockWidgetArea);
+    QDockWidget* inspectorDock =
+        addDock(tr("Mask inspector"), QStringLiteral("inspectorDock"), m_inspector, Qt::RightDockWidgetArea);
+    splitDockWidget(histogramDock, inspectorDock, Qt::Vertical);
+
+    QDockWidget* logDock = addDock(tr("Log and events"), QStringLiteral("logDock"), m_log, Qt::BottomDockWidgetArea);
+    QDockWidget* collapseDock =
+        addDock(tr("Layer collapse"), QStringLiteral("collapseDock"), m_collapse, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(logDock, collapseDock);
+    logDock->raise();
+
+    resizeDocks({layersDock, histogramDock}, {470, 440}, Qt::Horizontal);
+    resizeDocks({layersDock, steeringDock}, {330, 420}, Qt::Vertical);
+    resizeDocks({histogramDock, inspectorDock}, {330, 420}, Qt::Vertical);
+    resizeDocks({logDock}, {190}, Qt::Vertical);
 }
 
 void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    m_newAction = file->addAction(tr("&New session…"), QKeySequence::New, this, &MainWindow::newSession);
+    m_newAction->setToolTip(tr("Choose model, data, method and training for a new session"));
     m_openAction = file->addAction(tr("&Open recipe…"), QKeySequence::Open, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open recipe"), m_document.path(),
                                                           tr("Recipes (*.json);;All files (*)"));
         if (!path.isEmpty())
             openRecipe(path);
     });
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    updateRecentMenu();
     m_saveAction = file->addAction(tr("&Save recipe as…"), QKeySequence::SaveAs, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Save recipe"), m_document.path(),
                                                           tr("Recipes (*.json)"));
         if (!path.isEmpty())
             saveRecipe(path);
     });
+    m_saveAction->setToolTip(tr("Save the recipe with every change made while it ran; espalier-cli run replays it"));
     m_saveAction->setEnabled(false);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -123,6 +173,15 @@ void MainWindow::createMenus()
         view->addAction(dock->toggleViewAction());
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Espalier"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = WindowSettings::recentRecipes();
+    for (const QString& path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openRecipe(path); })->setToolTip(path);
+    m_recentMenu->setEnabled(!recent.isEmpty());
 }
 
 void MainWindow::connectSession()
@@ -154,6 +213,40 @@ void MainWindow::connectSession()
     });
 }
 
+void MainWindow::connectSteering()
+{
+    connect(m_steering, &widgets::SteeringPanel::steeringRequested, this, &MainWindow::steer);
+    connect(m_layerTable, &widgets::LayerTable::lockToggled, this, [this](const QString& name, bool locked) {
+        core::SteeringChange change;
+        change.locks[name.toStdString()] = locked;
+        steer(change);
+    });
+    connect(m_layerTable, &widgets::LayerTable::floorEdited, this, [this](const QString& name, double density) {
+        core::SteeringChange change;
+        change.floors[name.toStdString()] = density;
+        steer(change);
+    });
+    connect(m_history, &widgets::HistoryPanel::rollbackRequested, this, [this](int round) {
+        const QString error = m_controller->rollback(round);
+        if (!error.isEmpty())
+            showError(tr("Cannot roll back"), error);
+        else
+            m_log->appendMessage(tr("Rolling back to the end of round %1…").arg(round));
+    });
+    connect(m_collapse, &widgets::CollapsePanel::warningActivated, m_focus, &LayerFocus::select);
+}
+
+void MainWindow::steer(const core::SteeringChange& change)
+{
+    const QString error = m_controller->steer(change);
+    if (error.isEmpty())
+        return;
+    // The core names the key first ("target_sparsity: …", "floors.fc1.weight: …"): mark that field.
+    const QString key = error.section(QLatin1Char(':'), 0, 0).section(QLatin1Char(' '), 0, 0);
+    m_steering->showError(key, error);
+    m_log->appendMessage(tr("Steering refused: %1").arg(error), LogView::Severity::Warning);
+}
+
 bool MainWindow::openRecipe(const QString& path)
 {
     try {
@@ -163,16 +256,43 @@ bool MainWindow::openRecipe(const QString& path)
         return false;
     }
     m_log->appendMessage(tr("Opened recipe %1").arg(m_document.path()));
+    WindowSettings::addRecentRecipe(m_document.path());
+    updateRecentMenu();
+    useRecipe();
+    return true;
+}
+
+void MainWindow::useRecipe()
+{
     m_recipeView->setRecipe(m_document.recipe(), m_document.path());
     m_latest.reset();
     m_progress->clear();
+    m_focus->clear();
+    m_collapse->clear();
+    m_history->clear();
     m_controller->load(m_document.recipe());
     m_runControls->setCanStart(true);
     m_saveAction->setEnabled(true);
     repaintFromSnapshot();
     updateTitle();
     statusBar()->showMessage(tr("Loading model and data…"));
-    return true;
+}
+
+void MainWindow::newSession()
+{
+    auto* dialog = new NewSessionDialog(this);
+    dialog->setObjectName(QStringLiteral("newSessionDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!m_document.isEmpty())
+        dialog->setRecipe(m_document.recipe());
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (m_controller->isActive())
+            m_controller->stop();
+        m_log->appendMessage(tr("New session from the dialog"));
+        m_document.setRecipe(dialog->recipe());
+        useRecipe();
+    });
+    dialog->open();
 }
 
 bool MainWindow::openDefaultRecipe()
@@ -192,6 +312,7 @@ bool MainWindow::openDefaultRecipe()
 bool MainWindow::saveRecipe(const QString& path)
 {
     try {
+        m_document.setRecipe(m_controller->currentRecipe());
         m_document.saveAs(path);
     } catch (const std::exception& error) {
         showError(tr("Cannot save the recipe"), QString::fromStdString(error.what()));
@@ -225,6 +346,11 @@ void MainWindow::repaintFromSnapshot()
     m_layerTable->setLayers(snapshot.layers);
     m_densityChart->setLayers(snapshot.layers, m_latest ? snapshot.targetSparsity : 0.0);
     m_curveChart->setHistory(snapshot.epochs, snapshot.rounds, snapshot.round);
+    m_focus->setSnapshot(snapshot);
+    m_collapse->setSnapshot(snapshot);
+    m_history->setSnapshot(snapshot);
+    if (m_latest)
+        m_steering->setSession(m_controller->effectiveRecipe(), snapshot);
     if (m_latest)
         m_progress->setSnapshot(snapshot);
     m_progress->setState(m_controller->state()); // commands show before the session confirms them
@@ -236,6 +362,10 @@ void MainWindow::onStateChanged()
 {
     const SessionState state = m_controller->state();
     m_runControls->setState(state);
+    m_steering->setEnabledForState(state);
+    m_history->setState(state);
+    m_layerTable->setEditable(state == SessionState::Idle || state == SessionState::Running ||
+                              state == SessionState::Paused);
     m_progress->setState(state);
     m_openAction->setEnabled(!m_controller->isActive());
     statusBar()->showMessage(widgets::stateText(state));
@@ -243,6 +373,7 @@ void MainWindow::onStateChanged()
 
 void MainWindow::onSessionEnded(int exitCode)
 {
+    m_focus->sessionEnded();
     repaintFromSnapshot(); // the final snapshot, without waiting for the timer
     if (m_quitWhenDone)
         QTimer::singleShot(200, qApp, [exitCode] { QCoreApplication::exit(exitCode); });
@@ -278,6 +409,7 @@ void MainWindow::showAbout()
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    WindowSettings::save(this);
     m_repaintTimer.stop();
     m_controller->shutdown(); // stop → quit → wait: the session never outlives the window
     event->accept();

@@ -5,21 +5,30 @@
 
 #include "app/gui/recipedocument.h"
 #include "app/gui/snapshotptr.h"
+#include "espalier/core/steering.h"
 
 class QAction;
+class QDockWidget;
+class QMenu;
 
 namespace espalier::widgets {
+class CollapsePanel;
 class CurveChart;
+class HistoryPanel;
+class SteeringPanel;
 class DensityChart;
 class LayerTable;
 class LogView;
+class MaskInspector;
 class ProgressPanel;
 class RecipeView;
 class RunControls;
+class SaliencyHistogramChart;
 }
 
 namespace espalier::app {
 
+class LayerFocus;
 class SessionController;
 
 /// The Espalier window: a composition root that creates the widgets and the session controller,
@@ -37,7 +46,10 @@ public:
     bool openRecipe(const QString& path);
     /// Opens the recipe RecipeLocator finds; logs where it looked when there is none.
     bool openDefaultRecipe();
+    /// Saves the recipe with the steering so far: `espalier-cli run` on it replays the session.
     bool saveRecipe(const QString& path);
+    /// Opens the New session dialog, prefilled with the current recipe.
+    void newSession();
     void startSession();
     /// Quit the application when the session ends (exit code 0 finished, 1 failed, 2 stopped).
     void setQuitWhenDone(bool quit) { m_quitWhenDone = quit; }
@@ -49,9 +61,16 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    QDockWidget* addDock(const QString& title, const QString& objectName, QWidget* widget, Qt::DockWidgetArea area);
     void createDocks();
     void createMenus();
+    void updateRecentMenu();
+    /// Shows the document's recipe and prepares its session.
+    void useRecipe();
     void connectSession();
+    void connectSteering();
+    /// Hands a change to the session; a refusal is shown on the panel and in the log.
+    void steer(const core::SteeringChange& change);
     void onSnapshot(const SnapshotPtr& snapshot);
     void repaintFromSnapshot();
     void onStateChanged();
@@ -67,10 +86,18 @@ private:
     widgets::LayerTable* m_layerTable;
     widgets::DensityChart* m_densityChart;
     widgets::CurveChart* m_curveChart;
+    widgets::SaliencyHistogramChart* m_histogram;
+    widgets::MaskInspector* m_inspector;
+    LayerFocus* m_focus;
+    widgets::SteeringPanel* m_steering;
+    widgets::CollapsePanel* m_collapse;
+    widgets::HistoryPanel* m_history;
     widgets::RecipeView* m_recipeView;
     widgets::LogView* m_log;
     QAction* m_openAction = nullptr;
     QAction* m_saveAction = nullptr;
+    QAction* m_newAction = nullptr;
+    QMenu* m_recentMenu = nullptr;
     QTimer m_repaintTimer;
     SnapshotPtr m_latest;
     bool m_quitWhenDone = false;

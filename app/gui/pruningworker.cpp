@@ -19,6 +19,7 @@ QString errorMessage(const std::exception& error)
 PruningWorker::PruningWorker(core::Recipe recipe, QObject* parent) : QObject(parent), m_recipe(std::move(recipe))
 {
     qRegisterMetaType<SnapshotPtr>();
+    qRegisterMetaType<LayerTensorsPtr>();
 }
 
 PruningWorker::~PruningWorker()
@@ -60,6 +61,70 @@ void PruningWorker::stop()
     std::lock_guard lock(m_mutex);
     if (m_session)
         m_session->stop();
+}
+
+QString PruningWorker::steer(const core::SteeringChange& change)
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_session)
+        return tr("The session is still loading; try again in a moment");
+    try {
+        m_session->steer(change);
+    } catch (const std::exception& error) {
+        return errorMessage(error);
+    }
+    return {};
+}
+
+QString PruningWorker::rollback(int round)
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_session || !m_running)
+        return tr("Roll back works while the session runs or is paused");
+    try {
+        m_session->rollback(round);
+    } catch (const std::exception& error) {
+        return errorMessage(error);
+    }
+    return {};
+}
+
+void PruningWorker::requestLayerTensors(const QString& name)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_session)
+            return;
+        if (m_running) {
+            m_session->requestLayerTensors(name.toStdString());
+            return;
+        }
+    }
+    // Not running: the worker thread is idle (or about to run, and then this waits behind run()).
+    QMetaObject::invokeMethod(this, [this, name] { copyLayerTensors(name); }, Qt::QueuedConnection);
+}
+
+void PruningWorker::copyLayerTensors(const QString& name)
+{
+    if (!m_session || m_running)
+        return;
+    try {
+        Q_EMIT layerTensorsReady(std::make_shared<const core::LayerTensors>(m_session->layerTensors(name.toStdString())));
+    } catch (const std::exception& error) {
+        Q_EMIT logMessage(tr("Cannot inspect %1: %2").arg(name, errorMessage(error)));
+    }
+}
+
+core::Recipe PruningWorker::currentRecipe()
+{
+    std::lock_guard lock(m_mutex);
+    return m_session ? m_session->currentRecipe() : m_recipe;
+}
+
+core::Recipe PruningWorker::effectiveRecipe()
+{
+    std::lock_guard lock(m_mutex);
+    return m_session ? m_session->effectiveRecipe() : m_recipe;
 }
 
 void PruningWorker::prepare()
@@ -131,16 +196,27 @@ void PruningWorker::run()
         Q_EMIT snapshotReady(std::make_shared<const core::Snapshot>(snapshot));
     };
     hooks.onLog = [this](const std::string& line) { Q_EMIT logMessage(QString::fromStdString(line)); };
+    hooks.onLayerTensors = [this](const core::LayerTensors& tensors) {
+        Q_EMIT layerTensorsReady(std::make_shared<const core::LayerTensors>(tensors));
+    };
+    hooks.interactive = true; // "block" pauses before the round, so the user can steer around the collapse
+    // m_running drops before the terminal signal, so requests made in reaction to it are served.
+    m_running = true;
     try {
         m_session->run(hooks);
+        m_running = false;
         Q_EMIT finished();
     } catch (const core::Cancelled&) {
+        m_running = false;
         Q_EMIT stopped();
     } catch (const core::InputError& error) {
+        m_running = false;
         Q_EMIT failed(errorMessage(error));
     } catch (const std::exception& error) {
+        m_running = false;
         Q_EMIT failed(tr("Internal error: %1").arg(errorMessage(error)));
     } catch (...) {
+        m_running = false;
         Q_EMIT failed(tr("Internal error of unknown type"));
     }
 }

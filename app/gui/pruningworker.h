@@ -9,6 +9,7 @@
 
 #include "app/gui/snapshotptr.h"
 #include "espalier/core/recipe.h"
+#include "espalier/core/steering.h"
 
 namespace espalier::core {
 class Session;
@@ -31,6 +32,16 @@ public:
     void step();
     /// Cancels the run at the next batch; a run not yet started ends with stopped() at once.
     void stop();
+    /// Hands a steering change or a rollback to the session; returns the reason when it is refused
+    /// (empty on success). Thread-safe.
+    QString steer(const core::SteeringChange& change);
+    QString rollback(int round);
+    /// Copies a prunable tensor on the worker thread; layerTensorsReady() delivers it. Thread-safe.
+    void requestLayerTensors(const QString& name);
+    /// The recipe with the steering so far (the initial one before the session has loaded). Thread-safe.
+    [[nodiscard]] core::Recipe currentRecipe();
+    /// The settings in effect now (steering applied). Thread-safe.
+    [[nodiscard]] core::Recipe effectiveRecipe();
 
     [[nodiscard]] const core::Recipe& recipe() const { return m_recipe; }
 
@@ -47,8 +58,11 @@ Q_SIGNALS:
     void finished();
     void stopped();
     void failed(const QString& message);
+    void layerTensorsReady(espalier::app::LayerTensorsPtr tensors);
 
 private:
+    void copyLayerTensors(const QString& name);
+
     enum class Pending { None, Pause, Step };
     bool ensureSession();
     void applyPending();
@@ -58,6 +72,7 @@ private:
     std::unique_ptr<core::Session> m_session; // set once on the worker thread; commands read it under m_mutex
     Pending m_pending = Pending::None;        // guarded by m_mutex: a command that came before the session
     std::atomic<bool> m_stopRequested{false};
+    std::atomic<bool> m_running{false}; // Session::run is executing: tensors are copied at its safe points
     QString m_error;       // worker thread only: why loading failed, repeated by a later run()
     bool m_ran = false;    // worker thread only: a Session runs once
 };

@@ -12,6 +12,7 @@ SessionController::SessionController(QObject* parent) : QObject(parent), m_threa
 {
     qRegisterMetaType<SnapshotPtr>();
     qRegisterMetaType<SessionState>();
+    qRegisterMetaType<LayerTensorsPtr>();
     m_thread->setObjectName(QStringLiteral("espalier-worker"));
 }
 
@@ -78,6 +79,45 @@ void SessionController::stop()
         m_worker->stop(); // stopped() follows from the worker thread
 }
 
+QString SessionController::steer(const core::SteeringChange& change)
+{
+    if (!m_worker)
+        return tr("Open a recipe first");
+    return m_worker->steer(change);
+}
+
+QString SessionController::rollback(int round)
+{
+    if (!m_worker || !isActive())
+        return tr("Roll back works while the session runs or is paused");
+    const QString error = m_worker->rollback(round);
+    if (error.isEmpty()) {
+        m_expected = SessionState::Paused; // the session pauses at the restored round
+        setState(SessionState::Paused);
+    }
+    return error;
+}
+
+void SessionController::requestLayerTensors(const QString& name)
+{
+    if (m_worker)
+        m_worker->requestLayerTensors(name);
+}
+
+core::Recipe SessionController::currentRecipe() const
+{
+    if (m_worker)
+        return m_worker->currentRecipe();
+    return m_recipe ? *m_recipe : core::Recipe{};
+}
+
+core::Recipe SessionController::effectiveRecipe() const
+{
+    if (m_worker)
+        return m_worker->effectiveRecipe();
+    return m_recipe ? *m_recipe : core::Recipe{};
+}
+
 void SessionController::shutdown()
 {
     discardWorker();
@@ -107,6 +147,10 @@ void SessionController::newWorker(bool runNow)
     connect(worker, &PruningWorker::logMessage, this, [this, current](const QString& line) {
         if (current())
             Q_EMIT logMessage(line);
+    });
+    connect(worker, &PruningWorker::layerTensorsReady, this, [this, current](const LayerTensorsPtr& tensors) {
+        if (current())
+            Q_EMIT layerTensorsReady(tensors);
     });
     connect(worker, &PruningWorker::prepared, this, [this, current] {
         if (current())

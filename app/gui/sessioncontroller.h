@@ -7,6 +7,7 @@
 
 #include "app/gui/snapshotptr.h"
 #include "espalier/core/recipe.h"
+#include "espalier/core/steering.h"
 
 class QThread;
 
@@ -32,6 +33,14 @@ public:
     void resume();
     void step();
     void stop();
+    /// Steering and rollback; return the reason when refused (empty on success).
+    QString steer(const core::SteeringChange& change);
+    QString rollback(int round);
+    void requestLayerTensors(const QString& name);
+    /// The recipe with the steering so far; the loaded recipe when there is no session.
+    [[nodiscard]] core::Recipe currentRecipe() const;
+    /// The settings in effect now, for display.
+    [[nodiscard]] core::Recipe effectiveRecipe() const;
     /// Stops the session and joins the worker thread; the controller is inert afterwards.
     void shutdown();
 
@@ -49,6 +58,7 @@ Q_SIGNALS:
     void finished();
     void stopped();
     void failed(const QString& message);
+    void layerTensorsReady(espalier::app::LayerTensorsPtr tensors);
 
 private:
     void newWorker(bool runNow);

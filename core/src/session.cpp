@@ -141,6 +141,12 @@ Recipe Session::currentRecipe() const
     return out;
 }
 
+Recipe Session::effectiveRecipe() const
+{
+    std::lock_guard lock(m_impl->recipeMutex);
+    return m_impl->recipe;
+}
+
 void Session::pause() { m_impl->control.requestPause(); }
 void Session::resume() { m_impl->control.requestResume(); }
 void Session::step() { m_impl->control.requestStep(); }

@@ -50,6 +50,12 @@ private Q_SLOTS:
     void unchangedLayersEmitNothing();
     void newLayerListResets();
     void proxySortsByValueNotText();
+    void lockAndFloorColumns();
+    void readOnlyUnlessEditable();
+    void editsEmitRequestsWithoutChangingRows();
+    void floorText_data();
+    void floorText();
+    void setEditableRepaintsEditableColumns();
 };
 
 void TestLayerTableModel::showsOneRowPerLayer()
@@ -123,7 +129,8 @@ void TestLayerTableModel::countChangesEmitDataChangedOnly()
     const auto bottomRight = changed.at(0).at(1).value<QModelIndex>();
     QCOMPARE(topLeft.row(), 1);
     QCOMPARE(bottomRight.row(), 1);
-    QCOMPARE(bottomRight.column(), int(LayerTableModel::StatusColumn));
+    QCOMPARE(topLeft.column(), 0);
+    QCOMPARE(bottomRight.column(), int(LayerTableModel::ColumnCount) - 1); // the whole row
     QCOMPARE(cell(model, 1, LayerTableModel::DensityColumn), QStringLiteral("5.00 %"));
 }
 
@@ -171,6 +178,152 @@ void TestLayerTableModel::proxySortsByValueNotText()
     proxy.sort(LayerTableModel::ParametersColumn, Qt::DescendingOrder);
     QCOMPARE(cell(proxy, 0, LayerTableModel::NameColumn), QStringLiteral("fc1.weight"));
     QCOMPARE(cell(proxy, 2, LayerTableModel::NameColumn), QStringLiteral("fc3.weight"));
+}
+
+namespace {
+
+std::vector<LayerStats> lockedAndFloored()
+{
+    auto layers = lenet300();
+    layers[0].locked = true;
+    layers[1].floor = 0.05;
+    return layers;
+}
+
+} // namespace
+
+void TestLayerTableModel::lockAndFloorColumns()
+{
+    LayerTableModel model;
+    model.setLayers(lockedAndFloored());
+    QCOMPARE(model.headerData(LayerTableModel::LockColumn, Qt::Horizontal).toString(), QStringLiteral("Lock"));
+    QCOMPARE(model.headerData(LayerTableModel::FloorColumn, Qt::Horizontal).toString(), QStringLiteral("Floor"));
+    QVERIFY(!model.headerData(LayerTableModel::FloorColumn, Qt::Horizontal, Qt::ToolTipRole).toString().isEmpty());
+    const auto lock = [&](int row) { return model.index(row, LayerTableModel::LockColumn); };
+    QCOMPARE(lock(0).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+    QCOMPARE(lock(1).data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+    QCOMPARE(lock(0).data(LayerTableModel::SortRole).toInt(), 1);
+    QVERIFY(!model.index(0, LayerTableModel::NameColumn).data(Qt::CheckStateRole).isValid());
+    QCOMPARE(cell(model, 1, LayerTableModel::FloorColumn), QStringLiteral("5.00 %"));
+    QCOMPARE(cell(model, 0, LayerTableModel::FloorColumn), QStringLiteral("–"));
+    QCOMPARE(cell(model, 1, LayerTableModel::FloorColumn, Qt::EditRole), QStringLiteral("5"));
+    QCOMPARE(cell(model, 0, LayerTableModel::FloorColumn, Qt::EditRole), QString());
+    QCOMPARE(model.index(1, LayerTableModel::FloorColumn).data(LayerTableModel::SortRole).toDouble(), 0.05);
+    // The columns that were there before keep their meaning.
+    QCOMPARE(cell(model, 1, LayerTableModel::DensityColumn), QStringLiteral("10.00 %"));
+    QCOMPARE(cell(model, 1, LayerTableModel::StatusColumn), QStringLiteral("ok"));
+}
+
+void TestLayerTableModel::readOnlyUnlessEditable()
+{
+    LayerTableModel model;
+    model.setLayers(lockedAndFloored());
+    QSignalSpy locks(&model, &LayerTableModel::lockToggled);
+    QSignalSpy floors(&model, &LayerTableModel::floorEdited);
+    const QModelIndex lock = model.index(1, LayerTableModel::LockColumn);
+    const QModelIndex floor = model.index(1, LayerTableModel::FloorColumn);
+    QVERIFY(!model.isEditable());
+    QVERIFY(!(model.flags(lock) & Qt::ItemIsUserCheckable));
+    QVERIFY(!(model.flags(floor) & Qt::ItemIsEditable));
+    QVERIFY(!model.setData(lock, Qt::Checked, Qt::CheckStateRole));
+    QVERIFY(!model.setData(floor, QStringLiteral("7")));
+
+    model.setEditable(true);
+    QVERIFY(model.flags(lock) & Qt::ItemIsUserCheckable);
+    QVERIFY(model.flags(floor) & Qt::ItemIsEditable);
+    for (int column : {LayerTableModel::NameColumn, LayerTableModel::DensityColumn, LayerTableModel::StatusColumn})
+        QVERIFY(!(model.flags(model.index(1, column)) & (Qt::ItemIsEditable | Qt::ItemIsUserCheckable)));
+    QVERIFY(!model.setData(model.index(1, LayerTableModel::NameColumn), QStringLiteral("x")));
+
+    model.setEditable(false);
+    QVERIFY(!model.setData(lock, Qt::Checked, Qt::CheckStateRole));
+    QCOMPARE(locks.count() + floors.count(), 0);
+}
+
+void TestLayerTableModel::editsEmitRequestsWithoutChangingRows()
+{
+    LayerTableModel model;
+    model.setLayers(lockedAndFloored());
+    model.setEditable(true);
+    QSignalSpy locks(&model, &LayerTableModel::lockToggled);
+    QSignalSpy floors(&model, &LayerTableModel::floorEdited);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+
+    QVERIFY(model.setData(model.index(1, LayerTableModel::LockColumn), Qt::Checked, Qt::CheckStateRole));
+    QCOMPARE(locks.count(), 1);
+    QCOMPARE(locks.at(0).at(0).toString(), QStringLiteral("fc2.weight"));
+    QCOMPARE(locks.at(0).at(1).toBool(), true);
+    QVERIFY(model.setData(model.index(0, LayerTableModel::LockColumn), Qt::Unchecked, Qt::CheckStateRole));
+    QCOMPARE(locks.at(1).at(0).toString(), QStringLiteral("fc1.weight"));
+    QCOMPARE(locks.at(1).at(1).toBool(), false);
+
+    QVERIFY(model.setData(model.index(2, LayerTableModel::FloorColumn), QStringLiteral("5")));
+    QCOMPARE(floors.count(), 1);
+    QCOMPARE(floors.at(0).at(0).toString(), QStringLiteral("fc3.weight"));
+    QCOMPARE(floors.at(0).at(1).toDouble(), 0.05);
+
+    // The core owns the truth: nothing changes until the next snapshot says so.
+    QCOMPARE(changed.count(), 0);
+    QCOMPARE(model.index(1, LayerTableModel::LockColumn).data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+    QCOMPARE(cell(model, 2, LayerTableModel::FloorColumn), QStringLiteral("–"));
+    auto next = lockedAndFloored();
+    next[1].locked = true;
+    next[2].floor = 0.05;
+    model.setLayers(next);
+    QCOMPARE(model.index(1, LayerTableModel::LockColumn).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+    QCOMPARE(cell(model, 2, LayerTableModel::FloorColumn), QStringLiteral("5.00 %"));
+
+    // Re-sending what the layer already has (an editor closed unchanged) is no request.
+    QVERIFY(model.setData(model.index(2, LayerTableModel::FloorColumn), QStringLiteral("5")));
+    QVERIFY(model.setData(model.index(1, LayerTableModel::LockColumn), Qt::Checked, Qt::CheckStateRole));
+    QCOMPARE(floors.count(), 1);
+    QCOMPARE(locks.count(), 2);
+}
+
+void TestLayerTableModel::floorText_data()
+{
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<bool>("accepted");
+    QTest::addColumn<double>("density");
+    QTest::addRow("percent") << QStringLiteral("5") << true << 0.05;
+    QTest::addRow("with sign") << QStringLiteral(" 12.5 % ") << true << 0.125;
+    QTest::addRow("fraction of a percent") << QStringLiteral("0.5") << true << 0.005;
+    QTest::addRow("empty removes") << QString() << true << 0.0;
+    QTest::addRow("zero removes") << QStringLiteral("0") << true << 0.0;
+    QTest::addRow("all") << QStringLiteral("100") << true << 1.0;
+    QTest::addRow("over 100") << QStringLiteral("150") << false << 0.0;
+    QTest::addRow("negative") << QStringLiteral("-1") << false << 0.0;
+    QTest::addRow("words") << QStringLiteral("five") << false << 0.0;
+}
+
+void TestLayerTableModel::floorText()
+{
+    QFETCH(QString, typed);
+    QFETCH(bool, accepted);
+    QFETCH(double, density);
+    LayerTableModel model;
+    auto layers = lenet300();
+    layers[0].floor = 0.2; // so that "no floor" is a change
+    model.setLayers(layers);
+    model.setEditable(true);
+    QSignalSpy floors(&model, &LayerTableModel::floorEdited);
+    QCOMPARE(model.setData(model.index(0, LayerTableModel::FloorColumn), typed), accepted);
+    QCOMPARE(floors.count(), accepted ? 1 : 0);
+    if (accepted)
+        QCOMPARE(floors.at(0).at(1).toDouble(), density);
+}
+
+void TestLayerTableModel::setEditableRepaintsEditableColumns()
+{
+    LayerTableModel model;
+    model.setLayers(lenet300());
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setEditable(true);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.at(0).at(0).value<QModelIndex>().column(), int(LayerTableModel::LockColumn));
+    QCOMPARE(changed.at(0).at(1).value<QModelIndex>().column(), int(LayerTableModel::FloorColumn));
+    model.setEditable(true);
+    QCOMPARE(changed.count(), 1);
 }
 
 QTEST_MAIN(TestLayerTableModel)

@@ -25,7 +25,45 @@ private Q_SLOTS:
     void sparsityHasTwoDecimals_data();
     void sparsityHasTwoDecimals();
     void unknownTotalsShowDashes();
+    void speedAndTimeLeft();
 };
+
+void TestProgressPanel::speedAndTimeLeft()
+{
+    Snapshot s;
+    s.state = SessionState::Running;
+    s.phase = "finetune";
+    s.round = 1;
+    s.epoch = 3;
+    s.totalEpochs = 10;
+    s.batch = 50;
+    s.totalBatches = 100;
+    ProgressPanel panel;
+    panel.setSnapshot(s);
+    QVERIFY(!ProgressPanel::phaseSecondsLeft(s)); // no finished epoch of this phase yet
+    QCOMPARE(text(panel, "etaLabel"), QString());
+
+    espalier::core::EpochRecord pretrain;
+    pretrain.phase = "pretrain";
+    pretrain.seconds = 100.0; // another phase: must not be used
+    espalier::core::EpochRecord finetune;
+    finetune.phase = "finetune";
+    finetune.round = 1;
+    finetune.seconds = 2.0;
+    finetune.samplesPerSecond = 45123.4;
+    s.epochs = {pretrain, finetune};
+    panel.setSnapshot(s);
+    // 7 epochs after this one and half of this one, 2 s each.
+    QCOMPARE(*ProgressPanel::phaseSecondsLeft(s), 15.0);
+    QCOMPARE(text(panel, "etaLabel"), QStringLiteral("0:15 left in phase"));
+    QVERIFY2(text(panel, "speedLabel").contains(QStringLiteral("samples/s")), qPrintable(text(panel, "speedLabel")));
+    QVERIFY(text(panel, "speedLabel").startsWith(QStringLiteral("45")));
+
+    s.phase = "mask";
+    s.epochs.back().phase = "mask";
+    panel.setSnapshot(s);
+    QVERIFY(text(panel, "etaLabel").startsWith(QStringLiteral("≤ 0:15")));
+}
 
 void TestProgressPanel::showsSnapshot()
 {

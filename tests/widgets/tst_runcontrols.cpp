@@ -30,6 +30,8 @@ private Q_SLOTS:
     void clicksEmitRequests_data();
     void clicksEmitRequests();
     void disabledButtonsEmitNothing();
+    void keysEmitRequests_data();
+    void keysEmitRequests();
 };
 
 void TestRunControls::enablement_data()
@@ -116,6 +118,37 @@ void TestRunControls::disabledButtonsEmitNothing()
     QTest::mouseClick(button(controls, "pauseButton"), Qt::LeftButton);
     QCOMPARE(stop.count(), 0);
     QCOMPARE(pause.count(), 0);
+}
+
+void TestRunControls::keysEmitRequests_data()
+{
+    QTest::addColumn<SessionState>("state");
+    QTest::addColumn<int>("key");
+    QTest::addColumn<int>("modifiers");
+    QTest::addColumn<QByteArray>("signal");
+    QTest::addRow("F5 start") << SessionState::Idle << int(Qt::Key_F5) << 0 << QByteArray(SIGNAL(startRequested()));
+    QTest::addRow("F6 pause") << SessionState::Running << int(Qt::Key_F6) << 0 << QByteArray(SIGNAL(pauseRequested()));
+    QTest::addRow("F10 step") << SessionState::Paused << int(Qt::Key_F10) << 0 << QByteArray(SIGNAL(stepRequested()));
+    QTest::addRow("F8 resume") << SessionState::Paused << int(Qt::Key_F8) << 0 << QByteArray(SIGNAL(resumeRequested()));
+    QTest::addRow("Shift+F5 stop") << SessionState::Running << int(Qt::Key_F5) << int(Qt::ShiftModifier)
+                                   << QByteArray(SIGNAL(stopRequested()));
+}
+
+void TestRunControls::keysEmitRequests()
+{
+    QFETCH(SessionState, state);
+    QFETCH(int, key);
+    QFETCH(int, modifiers);
+    QFETCH(QByteArray, signal);
+    RunControls controls;
+    controls.show();
+    QVERIFY(QTest::qWaitForWindowActive(&controls));
+    controls.setState(state);
+    QSignalSpy spy(&controls, signal.constData());
+    // Through the window, as a real key press travels: shortcuts are resolved there, not by the widget.
+    QTest::keyClick(controls.windowHandle(), Qt::Key(key), Qt::KeyboardModifiers(modifiers));
+    QTRY_COMPARE(spy.count(), 1); // a shortcut animates the click: the signal comes ~100 ms later
+    QVERIFY(button(controls, "startButton")->toolTip().contains(QStringLiteral("F5")));
 }
 
 QTEST_MAIN(TestRunControls)

@@ -65,6 +65,8 @@ public:
     /// The initial recipe plus the steering so far (on the current branch) in `steering`:
     /// `espalier-cli run` on it replays this session.
     [[nodiscard]] Recipe currentRecipe() const;
+    /// The settings in effect now (the initial recipe with the steering applied), for display.
+    [[nodiscard]] Recipe effectiveRecipe() const;
     /// The latest snapshot (thread-safe copy).
     [[nodiscard]] Snapshot snapshot() const;
 

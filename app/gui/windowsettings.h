@@ -1,0 +1,26 @@
+#pragma once
+
+#include <QStringList>
+
+class QMainWindow;
+
+namespace espalier::app {
+
+/// What the window remembers between runs (QSettings, per user): geometry and dock layout, the
+/// recently opened recipes (newest first) and the last recipe. Lives in: GUI thread.
+class WindowSettings {
+public:
+    static constexpr int kMaxRecent = 8;
+
+    /// Restores geometry and dock layout saved by save(); false when there was none.
+    static bool restore(QMainWindow* window);
+    static void save(const QMainWindow* window);
+
+    [[nodiscard]] static QStringList recentRecipes();
+    /// Moves `path` to the front of the recent list (absolute path; files that vanished are dropped)
+    /// and makes it the last recipe.
+    static void addRecentRecipe(const QString& path);
+    [[nodiscard]] static QString lastRecipe();
+};
+
+} // namespace espalier::app
