@@ -53,6 +53,7 @@ LayerTable::LayerTable(QWidget* parent)
     m_proxy->setDynamicSortFilter(false);
 
     m_view->setObjectName(QStringLiteral("layerTableView"));
+    m_model->setObjectName(QStringLiteral("layerTableModel"));
     m_view->setModel(m_proxy);
     m_view->setItemDelegateForColumn(LayerTableModel::DensityColumn, new DensityBarDelegate(m_view));
     m_view->setItemDelegateForColumn(LayerTableModel::LockColumn, new LockDelegate(m_view));

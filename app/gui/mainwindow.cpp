@@ -6,6 +6,9 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSplitter>
@@ -17,6 +20,7 @@
 #include "app/gui/recipelocator.h"
 #include "app/gui/sessioncontroller.h"
 #include "app/gui/windowsettings.h"
+#include "espalier/core/inspect.h"
 #include "widgets/collapsepanel.h"
 #include "widgets/curvechart.h"
 #include "widgets/historypanel.h"
@@ -30,6 +34,7 @@
 #include "widgets/recipeview.h"
 #include "widgets/runcontrols.h"
 #include "widgets/saliencyhistogram.h"
+#include "widgets/sparsitycurvechart.h"
 
 namespace espalier::app {
 
@@ -40,6 +45,7 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent), m_controller(new SessionController(this)), m_runControls(new widgets::RunControls(this)),
       m_progress(new widgets::ProgressPanel(this)), m_layerTable(new widgets::LayerTable(this)),
       m_densityChart(new widgets::DensityChart(this)), m_curveChart(new widgets::CurveChart(this)),
+      m_sparsityCurve(new widgets::SparsityCurveChart(this)),
       m_histogram(new widgets::SaliencyHistogramChart(this)), m_inspector(new widgets::MaskInspector(this)),
       m_focus(new LayerFocus(m_controller, m_layerTable, m_densityChart, m_histogram, m_inspector, this)),
       m_steering(new widgets::SteeringPanel(this)), m_collapse(new widgets::CollapsePanel(this)),
@@ -59,9 +65,11 @@ MainWindow::MainWindow(QWidget* parent)
     toolBar->addSeparator();
     toolBar->addWidget(m_progress);
 
+    m_sparsityCurve->setObjectName(QStringLiteral("sparsityCurve"));
     auto* charts = new QSplitter(Qt::Vertical, this);
     charts->addWidget(m_densityChart);
     charts->addWidget(m_curveChart);
+    charts->addWidget(m_sparsityCurve);
     setCentralWidget(charts);
 
     createDocks();
@@ -166,6 +174,14 @@ void MainWindow::createMenus()
     m_saveAction->setToolTip(tr("Save the recipe with every change made while it ran; espalier-cli run replays it"));
     m_saveAction->setEnabled(false);
     file->addSeparator();
+    file->addAction(tr("Overlay a report's &curve…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Overlay a report"), QString(),
+                                                          tr("Espalier reports (*.h5);;All files (*)"));
+        if (!path.isEmpty())
+            overlayReport(path);
+    })->setToolTip(tr("Draw the accuracy-vs-sparsity curve of an earlier run (report.h5) as a baseline"));
+    file->addAction(tr("C&lear overlay"), this, [this] { m_sparsityCurve->clearBaseline(); });
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     const auto docks = findChildren<QDockWidget*>();
@@ -236,6 +252,30 @@ void MainWindow::connectSteering()
     connect(m_collapse, &widgets::CollapsePanel::warningActivated, m_focus, &LayerFocus::select);
 }
 
+bool MainWindow::overlayReport(const QString& path)
+{
+    QJsonObject report;
+    try {
+        report = QJsonDocument::fromJson(QByteArray::fromStdString(core::inspectFileJson(path.toStdString()))).object();
+    } catch (const std::exception& error) {
+        showError(tr("Cannot overlay the report"), QString::fromStdString(error.what()));
+        return false;
+    }
+    const QJsonObject curve = report.value(QStringLiteral("curve")).toObject();
+    std::vector<double> sparsity, accuracy;
+    for (const QJsonValue& v : curve.value(QStringLiteral("sparsity")).toArray())
+        sparsity.push_back(v.toDouble());
+    for (const QJsonValue& v : curve.value(QStringLiteral("accuracy")).toArray())
+        accuracy.push_back(v.toDouble());
+    if (sparsity.empty() || sparsity.size() != accuracy.size()) {
+        showError(tr("Cannot overlay the report"), tr("%1 has no accuracy-vs-sparsity curve (is it a masks file?)").arg(path));
+        return false;
+    }
+    m_sparsityCurve->setBaseline(QFileInfo(path).fileName(), sparsity, accuracy);
+    m_log->appendMessage(tr("Overlaid the curve of %1").arg(path));
+    return true;
+}
+
 void MainWindow::steer(const core::SteeringChange& change)
 {
     const QString error = m_controller->steer(change);
@@ -270,6 +310,7 @@ void MainWindow::useRecipe()
     m_focus->clear();
     m_collapse->clear();
     m_history->clear();
+    m_warningsSeen = 0;
     m_controller->load(m_document.recipe());
     m_runControls->setCanStart(true);
     m_saveAction->setEnabled(true);
@@ -345,9 +386,16 @@ void MainWindow::repaintFromSnapshot()
     const core::Snapshot& snapshot = m_latest ? *m_latest : kEmpty;
     m_layerTable->setLayers(snapshot.layers);
     m_densityChart->setLayers(snapshot.layers, m_latest ? snapshot.targetSparsity : 0.0);
-    m_curveChart->setHistory(snapshot.epochs, snapshot.rounds, snapshot.round);
+    m_curveChart->setSnapshot(snapshot);
+    m_sparsityCurve->setSnapshot(snapshot);
+    std::optional<double> dense;
+    for (const auto& e : snapshot.epochs)
+        if (e.phase == "pretrain" && e.branch == 0)
+            dense = e.testAccuracy; // the last pretraining epoch: what pruning is measured against
+    m_sparsityCurve->setDenseAccuracy(dense);
     m_focus->setSnapshot(snapshot);
     m_collapse->setSnapshot(snapshot);
+    announceCollapseWarnings(snapshot);
     m_history->setSnapshot(snapshot);
     if (m_latest)
         m_steering->setSession(m_controller->effectiveRecipe(), snapshot);
@@ -356,6 +404,30 @@ void MainWindow::repaintFromSnapshot()
     m_progress->setState(m_controller->state()); // commands show before the session confirms them
     if (m_latest && !m_controller->isActive() && snapshot.phase == "ready")
         statusBar()->showMessage(tr("Ready: press Start to run the recipe"));
+}
+
+void MainWindow::announceCollapseWarnings(const core::Snapshot& snapshot)
+{
+    const auto& warnings = snapshot.collapseWarnings;
+    if (warnings.size() < m_warningsSeen)
+        m_warningsSeen = 0; // a new session
+    QString blocked;
+    for (std::size_t i = m_warningsSeen; i < warnings.size(); ++i)
+        if (warnings[i].action == "blocked" && blocked.isEmpty())
+            blocked = QString::fromStdString(warnings[i].message);
+    m_warningsSeen = warnings.size();
+    if (blocked.isEmpty())
+        return;
+    // "block" refused the round and the session paused before it: say what to do next.
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Espalier"),
+                                tr("Layer collapse: the round was refused\n\n%1\n\nThe session is paused before "
+                                   "that round. Lower the target sparsity, set floors or locks in the layer table, or "
+                                   "choose collapse policy clamp or allow in Steering, then press Resume.")
+                                    .arg(blocked),
+                                QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("collapseBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 void MainWindow::onStateChanged()

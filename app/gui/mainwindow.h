@@ -15,6 +15,7 @@ namespace espalier::widgets {
 class CollapsePanel;
 class CurveChart;
 class HistoryPanel;
+class SparsityCurveChart;
 class SteeringPanel;
 class DensityChart;
 class LayerTable;
@@ -50,6 +51,8 @@ public:
     bool saveRecipe(const QString& path);
     /// Opens the New session dialog, prefilled with the current recipe.
     void newSession();
+    /// Draws the accuracy-vs-sparsity curve of a report.h5 on the sparsity chart, as a baseline.
+    bool overlayReport(const QString& path);
     void startSession();
     /// Quit the application when the session ends (exit code 0 finished, 1 failed, 2 stopped).
     void setQuitWhenDone(bool quit) { m_quitWhenDone = quit; }
@@ -86,6 +89,7 @@ private:
     widgets::LayerTable* m_layerTable;
     widgets::DensityChart* m_densityChart;
     widgets::CurveChart* m_curveChart;
+    widgets::SparsityCurveChart* m_sparsityCurve;
     widgets::SaliencyHistogramChart* m_histogram;
     widgets::MaskInspector* m_inspector;
     LayerFocus* m_focus;
@@ -101,6 +105,8 @@ private:
     QTimer m_repaintTimer;
     SnapshotPtr m_latest;
     bool m_quitWhenDone = false;
+    std::size_t m_warningsSeen = 0; // collapse warnings already announced
+    void announceCollapseWarnings(const core::Snapshot& snapshot);
 };
 
 } // namespace espalier::app

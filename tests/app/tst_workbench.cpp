@@ -1,0 +1,330 @@
+// The workbench end to end on a real Fashion-MNIST subset: every live view updates during a run,
+// the user steers and rolls back from the panels, a forced layer collapse shows in the collapse
+// panel and the layer table, and "block" pauses with an explanation instead of failing.
+
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QLabel>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QtTest>
+
+#include <qcustomplot.h>
+
+#include "app/gui/mainwindow.h"
+#include "app/gui/sessioncontroller.h"
+#include "espalier/core/recipe.h"
+#include "espalier/core/session.h"
+#include "widgets/collapsepanel.h"
+#include "widgets/densitychart.h"
+#include "widgets/historypanel.h"
+#include "widgets/layertablemodel.h"
+#include "widgets/maskinspector.h"
+#include "widgets/saliencyhistogram.h"
+#include "widgets/sparsitycurvechart.h"
+
+using espalier::app::MainWindow;
+using espalier::core::Recipe;
+using espalier::core::SessionState;
+
+namespace {
+
+constexpr int kTimeoutMs = 180000;
+
+Recipe fashionRecipe()
+{
+    Recipe r;
+    r.model.name = "lenet300";
+    r.data.name = "fashion-mnist"; // the real files from Debian's dataset-fashion-mnist
+    r.data.root = "/usr/share/datasets/fashion-mnist";
+    r.data.trainLimit = 2000;
+    r.method = "magnitude";
+    r.targetSparsity = 0.9;
+    r.rounds = 2;
+    r.roundEpochs = 1;
+    r.pretrain.epochs = 1;
+    r.pretrain.lr = 0.05;
+    r.train.epochs = 1;
+    r.train.lr = 0.01;
+    r.threads = 1;
+    return r;
+}
+
+QString writeRecipe(const QTemporaryDir& dir, const QString& name, const Recipe& recipe)
+{
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        qFatal("cannot write %s", qPrintable(path));
+    file.write(QByteArray::fromStdString(espalier::core::recipeToJson(recipe)));
+    return path;
+}
+
+template <typename T>
+T* child(const MainWindow& window, const char* name)
+{
+    auto* found = window.findChild<T*>(QLatin1String(name));
+    if (!found)
+        qFatal("no %s", name);
+    return found;
+}
+
+int pointsOn(const QWidget* chart)
+{
+    int points = 0;
+    for (const auto* plot : chart->findChildren<QCustomPlot*>())
+        for (int g = 0; g < plot->graphCount(); ++g)
+            points += plot->graph(g)->dataCount();
+    return points;
+}
+
+/// With ESPALIER_SCREENSHOTS=DIR set, saves the window as DIR/NAME.png (docs/screenshots come from here).
+void screenshot(MainWindow& window, const char* name)
+{
+    const QString dir = qEnvironmentVariable("ESPALIER_SCREENSHOTS");
+    if (dir.isEmpty())
+        return;
+    QTest::qWait(200); // let the coalesced repaint land
+    window.grab().save(dir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png"));
+}
+
+} // namespace
+
+class TestWorkbench : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void liveRunUpdatesEveryView();
+    void stepSteerAndRollBackFromThePanels();
+    void forcedCollapseShowsInPanelAndTable();
+    void blockPausesWithAnExplanation();
+    void reportCurveOverlay();
+
+private:
+    QTemporaryDir* m_dir = nullptr;
+    MainWindow* m_window = nullptr;
+};
+
+void TestWorkbench::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true); // window layout and recent files stay out of ~/.config
+    if (!QFile::exists(QStringLiteral("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")))
+        QSKIP("dataset-fashion-mnist is not installed (installer/packages.txt lists it)");
+}
+
+void TestWorkbench::init()
+{
+    m_dir = new QTemporaryDir;
+    m_window = new MainWindow;
+    m_window->resize(1600, 1000);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+}
+
+void TestWorkbench::cleanup()
+{
+    delete m_window;
+    delete m_dir;
+}
+
+void TestWorkbench::liveRunUpdatesEveryView()
+{
+    MainWindow& w = *m_window;
+    QVERIFY(w.openRecipe(writeRecipe(*m_dir, QStringLiteral("fashion.json"), fashionRecipe())));
+    auto* table = child<QTableView>(w, "layerTableView");
+    QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 3, kTimeoutMs);
+    auto* density = child<espalier::widgets::DensityChart>(w, "densityChart");
+    auto* histogram = child<espalier::widgets::SaliencyHistogramChart>(w, "saliencyHistogram");
+    auto* inspector = child<espalier::widgets::MaskInspector>(w, "maskInspector");
+    auto* curve = child<QWidget>(w, "curveChart");
+    QCOMPARE(histogram->keptBars()->data()->size(), 0); // nothing scored yet
+
+    QTest::mouseClick(child<QPushButton>(w, "startButton"), Qt::LeftButton);
+    // Mid-run: the curve grows before the session ends.
+    QTRY_VERIFY_WITH_TIMEOUT(pointsOn(curve) > 0, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Finished, kTimeoutMs);
+    const auto& s = *w.latestSnapshot();
+
+    QCOMPARE(s.rounds.size(), std::size_t(2));
+    // Layer table: kept counts are the core's.
+    const auto* model = child<espalier::widgets::LayerTableModel>(w, "layerTableModel");
+    for (int row = 0; row < 3; ++row)
+        QCOMPARE(model->layers()[std::size_t(row)].kept, s.layers[std::size_t(row)].kept);
+    // Density chart: one bar per layer at the layer's density (in %).
+    QCOMPARE(density->layerCount(), 3);
+    double barsTotal = 0.0;
+    for (auto* bars : {density->densityBars(), density->nearFloorBars(), density->collapsedBars()})
+        for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it)
+            barsTotal += it->value;
+    double expected = 0.0;
+    for (const auto& l : s.layers)
+        expected += 100.0 * l.density();
+    QVERIFY2(std::abs(barsTotal - expected) < 1e-6, qPrintable(QString::number(barsTotal)));
+    // Histogram of the selected layer (the first, selected by default): kept + pruned = its weights.
+    QCOMPARE(histogram->layerName(), QStringLiteral("fc1.weight"));
+    double counted = double(s.layers[0].histogram.zeroScores);
+    for (auto* bars : {histogram->keptBars(), histogram->prunedBars()})
+        for (auto it = bars->data()->constBegin(); it != bars->data()->constEnd(); ++it)
+            counted += it->value;
+    QCOMPARE(counted, double(s.layers[0].numel));
+    // Curve: test accuracy and train loss for each of the 1 + 1 + 1 epochs at least.
+    QVERIFY(pointsOn(curve) >= 2 * int(s.epochs.size()));
+    // Mask inspector: the selected layer, with its mask.
+    QTRY_VERIFY_WITH_TIMEOUT(inspector->hasLayer(), 10000);
+    QVERIFY(child<QLabel>(w, "titleLabel")->text().contains(QStringLiteral("fc1.weight")));
+    // History: the dense state and both rounds.
+    QCOMPARE(child<QTreeWidget>(w, "historyList")->topLevelItemCount(), 3);
+}
+
+void TestWorkbench::stepSteerAndRollBackFromThePanels()
+{
+    MainWindow& w = *m_window;
+    Recipe r = fashionRecipe();
+    r.rounds = 3;
+    QVERIFY(w.openRecipe(writeRecipe(*m_dir, QStringLiteral("steer.json"), r)));
+    QTRY_COMPARE_WITH_TIMEOUT(child<QTableView>(w, "layerTableView")->model()->rowCount(), 3, kTimeoutMs);
+    QTest::mouseClick(child<QPushButton>(w, "startButton"), Qt::LeftButton);
+    QTest::mouseClick(child<QPushButton>(w, "stepButton"), Qt::LeftButton); // run round 1, then pause
+    QTRY_VERIFY_WITH_TIMEOUT(w.latestSnapshot()->state == SessionState::Paused && w.latestSnapshot()->rounds.size() == 1,
+                             kTimeoutMs);
+    QCOMPARE(w.controller()->state(), SessionState::Paused);
+
+    // Steering: a new target, typed and applied.
+    auto* target = child<QDoubleSpinBox>(w, "targetSpin");
+    target->selectAll();
+    QTest::keyClicks(target, QStringLiteral("95"));
+    QTest::keyClick(target, Qt::Key_Tab);
+    QTest::mouseClick(child<QPushButton>(w, "applyButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.latestSnapshot()->targetSparsity, 0.95, kTimeoutMs);
+
+    QTest::mouseClick(child<QPushButton>(w, "stepButton"), Qt::LeftButton); // round 2 at the new schedule
+    QTRY_VERIFY_WITH_TIMEOUT(w.latestSnapshot()->state == SessionState::Paused && w.latestSnapshot()->rounds.size() == 2,
+                             kTimeoutMs);
+    // Roll back to the end of round 1 from the history panel.
+    auto* history = child<QTreeWidget>(w, "historyList");
+    QTRY_COMPARE(history->topLevelItemCount(), 3);
+    QTest::mouseClick(history->viewport(), Qt::LeftButton, {}, history->visualItemRect(history->topLevelItem(1)).center());
+    QCOMPARE(history->topLevelItem(1)->data(0, espalier::widgets::HistoryPanel::RoundRole).toInt(), 1);
+    QTest::mouseClick(child<QPushButton>(w, "rollbackButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.latestSnapshot()->branch == 1 && w.latestSnapshot()->state == SessionState::Paused,
+                             kTimeoutMs);
+    // Back at the end of round 1, before the change: the target is the recipe's again. Try another one.
+    QCOMPARE(w.latestSnapshot()->targetSparsity, 0.9);
+    QTRY_COMPARE(target->value(), 90.0);
+    target->selectAll();
+    QTest::keyClicks(target, QStringLiteral("97"));
+    QTest::keyClick(target, Qt::Key_Tab);
+    QTest::mouseClick(child<QPushButton>(w, "applyButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.latestSnapshot()->targetSparsity, 0.97, kTimeoutMs);
+    QTest::mouseClick(child<QPushButton>(w, "resumeButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Finished, kTimeoutMs);
+    screenshot(w, "steered-and-rolled-back");
+    const auto& s = *w.latestSnapshot();
+    QCOMPARE(s.rounds.size(), std::size_t(4)); // 1, 2 on branch 0; 2, 3 on branch 1
+    QCOMPARE(s.rounds[1].targetSparsity < s.rounds[3].targetSparsity, true);
+    QCOMPARE(s.rounds.back().branch, 1);
+    QCOMPARE(s.keptWeights, std::int64_t(std::floor(0.03 * 266200 + 1e-6)));
+
+    // The steering is saved with the recipe, so espalier-cli run replays the branch.
+    const QString saved = m_dir->filePath(QStringLiteral("steered.json"));
+    QVERIFY(w.saveRecipe(saved));
+    const Recipe replay = espalier::core::loadRecipeFile(saved.toStdString());
+    QCOMPARE(replay.steering.size(), std::size_t(1));
+    QCOMPARE(replay.steering[0].round, 2);
+    QCOMPARE(replay.steering[0].targetSparsity.value_or(0.0), 0.97); // the abandoned 95 % is not in it
+}
+
+void TestWorkbench::forcedCollapseShowsInPanelAndTable()
+{
+    // Magnitude at initialisation empties fc1 first at extreme sparsity (algorithms.md §4).
+    MainWindow& w = *m_window;
+    Recipe r = fashionRecipe();
+    r.rounds = 1;
+    r.pretrain.epochs = 0;
+    r.train.epochs = 0;
+    r.targetSparsity = 0.999;
+    r.collapsePolicy = "allow";
+    QVERIFY(w.openRecipe(writeRecipe(*m_dir, QStringLiteral("collapse.json"), r)));
+    QTRY_COMPARE_WITH_TIMEOUT(child<QTableView>(w, "layerTableView")->model()->rowCount(), 3, kTimeoutMs);
+    QTest::mouseClick(child<QPushButton>(w, "startButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Finished, kTimeoutMs);
+    QTRY_VERIFY(child<espalier::widgets::CollapsePanel>(w, "collapsePanel")->warningCount() >= 1);
+    auto* warnings = child<QTreeWidget>(w, "warningList");
+    bool fc1 = false;
+    for (int i = 0; i < warnings->topLevelItemCount(); ++i)
+        fc1 = fc1 || warnings->topLevelItem(i)->text(espalier::widgets::CollapsePanel::LayerColumn) ==
+                         QStringLiteral("fc1.weight");
+    QVERIFY(fc1);
+    child<QDockWidget>(w, "collapseDock")->raise();
+    screenshot(w, "layer-collapse");
+    const auto* model = child<espalier::widgets::LayerTableModel>(w, "layerTableModel");
+    const int row = model->rowOf(QStringLiteral("fc1.weight"));
+    QCOMPARE(model->index(row, espalier::widgets::LayerTableModel::StatusColumn).data().toString(),
+             QStringLiteral("collapsed"));
+    QVERIFY(child<QLabel>(w, "summaryLabel")->text().contains(QStringLiteral("effective 100.00 %")));
+}
+
+void TestWorkbench::blockPausesWithAnExplanation()
+{
+    MainWindow& w = *m_window;
+    Recipe r = fashionRecipe();
+    r.rounds = 1;
+    r.pretrain.epochs = 0;
+    r.train.epochs = 0;
+    r.targetSparsity = 0.999;
+    r.collapsePolicy = "block";
+    QVERIFY(w.openRecipe(writeRecipe(*m_dir, QStringLiteral("block.json"), r)));
+    QTRY_COMPARE_WITH_TIMEOUT(child<QTableView>(w, "layerTableView")->model()->rowCount(), 3, kTimeoutMs);
+    QTest::mouseClick(child<QPushButton>(w, "startButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.findChild<QMessageBox*>(QStringLiteral("collapseBox")), kTimeoutMs);
+    auto* box = w.findChild<QMessageBox*>(QStringLiteral("collapseBox"));
+    QVERIFY2(box->text().contains(QStringLiteral("fc1.weight")), qPrintable(box->text()));
+    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Paused, kTimeoutMs); // not failed
+    screenshot(w, "collapse-blocked");
+    box->accept();
+    // The user lowers the target in Steering and resumes: the round runs.
+    auto* target = child<QDoubleSpinBox>(w, "targetSpin");
+    target->selectAll();
+    QTest::keyClicks(target, QStringLiteral("90"));
+    QTest::keyClick(target, Qt::Key_Tab);
+    QTest::mouseClick(child<QPushButton>(w, "applyButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.latestSnapshot()->targetSparsity, 0.9, kTimeoutMs);
+    QTest::mouseClick(child<QPushButton>(w, "resumeButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Finished, kTimeoutMs);
+    QCOMPARE(w.latestSnapshot()->keptWeights, std::int64_t(26620));
+}
+
+void TestWorkbench::reportCurveOverlay()
+{
+    Recipe r = fashionRecipe();
+    r.data.name = "synthetic";
+    r.data.root.clear();
+    r.data.trainLimit = 256;
+    r.rounds = 3;
+    r.roundEpochs = 0;
+    espalier::core::Session session(r);
+    session.run();
+    const QString report = m_dir->filePath(QStringLiteral("report.h5"));
+    const QString masks = m_dir->filePath(QStringLiteral("masks.h5"));
+    session.saveReport(report.toStdString());
+    session.saveMasks(masks.toStdString());
+
+    MainWindow& w = *m_window;
+    QVERIFY(w.overlayReport(report));
+    auto* chart = child<espalier::widgets::SparsityCurveChart>(w, "sparsityCurve");
+    QCOMPARE(chart->baselineCurve()->dataCount(), 3);
+    QVERIFY(!w.overlayReport(masks)); // a masks file has no curve: said so, window unharmed
+    QTRY_VERIFY(w.findChild<QMessageBox*>(QStringLiteral("errorBox")));
+    QVERIFY(w.findChild<QMessageBox*>(QStringLiteral("errorBox"))->text().contains(QStringLiteral("masks.h5")));
+    QCOMPARE(chart->baselineCurve()->dataCount(), 3);
+}
+
+QTEST_MAIN(TestWorkbench)
+#include "tst_workbench.moc"
