@@ -152,7 +152,9 @@ public:
         return true;
     }
 
-    bool read(const std::string& name, std::map<std::string, double>& out)
+    /// An object of name → value; `convert` returns nullopt for a value of the wrong type.
+    template <typename T, typename Convert>
+    bool readMap(const std::string& name, std::map<std::string, T>& out, Convert convert)
     {
         const json* j = take(name);
         if (!j)
@@ -161,27 +163,31 @@ public:
             m_source.badValue(key(name), dumped(*j));
         out.clear();
         for (const auto& [entry, value] : j->items()) {
-            if (!value.is_number())
+            const std::optional<T> v = convert(value);
+            if (!v)
                 m_source.badValue(key(name) + "." + entry, dumped(value));
-            out[entry] = value.get<double>();
+            out[entry] = *v;
         }
         return true;
     }
 
+    bool read(const std::string& name, std::map<std::string, double>& out)
+    {
+        return readMap(name, out, [](const json& v) {
+            return v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt;
+        });
+    }
+
     bool read(const std::string& name, std::map<std::string, bool>& out)
     {
-        const json* j = take(name);
-        if (!j)
-            return false;
-        if (!j->is_object())
-            m_source.badValue(key(name), dumped(*j));
-        out.clear();
-        for (const auto& [entry, value] : j->items()) {
-            if (!value.is_boolean())
-                m_source.badValue(key(name) + "." + entry, dumped(value));
-            out[entry] = value.get<bool>();
-        }
-        return true;
+        return readMap(name, out, [](const json& v) {
+            return v.is_boolean() ? std::optional<bool>(v.get<bool>()) : std::nullopt;
+        });
+    }
+
+    bool read(const std::string& name, std::map<std::string, std::int64_t>& out)
+    {
+        return readMap(name, out, [](const json& v) { return asInteger(v); });
     }
 
     /// Optional values stay unset when the key is absent.
@@ -194,23 +200,6 @@ public:
         T value{};
         read(name, value);
         out = std::move(value);
-        return true;
-    }
-
-    bool read(const std::string& name, std::map<std::string, std::int64_t>& out)
-    {
-        const json* j = take(name);
-        if (!j)
-            return false;
-        if (!j->is_object())
-            m_source.badValue(key(name), dumped(*j));
-        out.clear();
-        for (const auto& [entry, value] : j->items()) {
-            const auto v = asInteger(value);
-            if (!v)
-                m_source.badValue(key(name) + "." + entry, dumped(value));
-            out[entry] = *v;
-        }
         return true;
     }
 

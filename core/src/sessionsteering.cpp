@@ -68,6 +68,38 @@ std::vector<std::uint8_t> bytes(const torch::Tensor& t)
     return {flat.data_ptr<std::uint8_t>(), flat.data_ptr<std::uint8_t>() + flat.numel()};
 }
 
+// The one place that says what a change does to a recipe (checked on a copy, then applied).
+void applyChange(Recipe& r, const SteeringChange& c)
+{
+    if (c.targetSparsity)
+        r.targetSparsity = *c.targetSparsity;
+    if (c.method && *c.method != r.method) {
+        r.method = *c.method;
+        r.methodParams.clear(); // the old method's parameters mean nothing to the new one
+    }
+    if (c.methodParams)
+        r.methodParams = *c.methodParams;
+    if (c.rounds)
+        r.rounds = *c.rounds;
+    if (c.schedule)
+        r.schedule = *c.schedule;
+    if (c.roundEpochs)
+        r.roundEpochs = *c.roundEpochs;
+    if (c.collapsePolicy)
+        r.collapsePolicy = *c.collapsePolicy;
+    for (const auto& [layer, locked] : c.locks) {
+        std::erase(r.locks, layer);
+        if (locked)
+            r.locks.push_back(layer);
+    }
+    for (const auto& [layer, density] : c.floors) {
+        if (density > 0)
+            r.floors[layer] = density;
+        else
+            r.floors.erase(layer);
+    }
+}
+
 } // namespace
 
 void Session::Impl::rebuildConstraints()
@@ -96,9 +128,6 @@ void Session::Impl::checkSteering(const SteeringChange& c, const Recipe& base) c
 {
     if (c.empty())
         throw InputError("steering: nothing to change");
-    Recipe next = base;
-    if (c.targetSparsity)
-        next.targetSparsity = *c.targetSparsity;
     if (c.method && *c.method != base.method) {
         if (wholeSessionMethod(base.method) || wholeSessionMethod(*c.method))
             throw InputError("method: " + (wholeSessionMethod(base.method) ? base.method : *c.method) +
@@ -106,22 +135,11 @@ void Session::Impl::checkSteering(const SteeringChange& c, const Recipe& base) c
                              "new session instead");
         if (*c.method == "imp")
             throw InputError("method: imp rewinds to weights saved before the first round; start a new imp session");
-        next.method = *c.method;
-        next.methodParams.clear(); // the old method's parameters mean nothing to the new one
     }
-    if (c.methodParams)
-        next.methodParams = *c.methodParams;
-    if (c.rounds) {
-        if (wholeSessionMethod(next.method) && *c.rounds != 1)
-            throw InputError("rounds: " + next.method + " prunes in one round");
-        next.rounds = *c.rounds;
-    }
-    if (c.schedule)
-        next.schedule = *c.schedule;
-    if (c.roundEpochs)
-        next.roundEpochs = *c.roundEpochs;
-    if (c.collapsePolicy)
-        next.collapsePolicy = *c.collapsePolicy;
+    Recipe next = base;
+    applyChange(next, c);
+    if (c.rounds && wholeSessionMethod(next.method) && *c.rounds != 1)
+        throw InputError("rounds: " + next.method + " prunes in one round");
     const auto layerIndex = [&](const std::string& layer, const std::string& key) {
         for (std::size_t i = 0; i < masks.size(); ++i)
             if (masks.tensors()[i].name == layer)
@@ -166,33 +184,7 @@ void Session::Impl::applySteering(SteeringChange change, bool live)
         std::lock_guard lock(recipeMutex);
         if (live)
             change.round = roundsStarted + 1;
-        if (change.targetSparsity)
-            recipe.targetSparsity = *change.targetSparsity;
-        if (change.method && *change.method != recipe.method) {
-            recipe.method = *change.method;
-            recipe.methodParams.clear();
-        }
-        if (change.methodParams)
-            recipe.methodParams = *change.methodParams;
-        if (change.rounds)
-            recipe.rounds = *change.rounds;
-        if (change.schedule)
-            recipe.schedule = *change.schedule;
-        if (change.roundEpochs)
-            recipe.roundEpochs = *change.roundEpochs;
-        if (change.collapsePolicy)
-            recipe.collapsePolicy = *change.collapsePolicy;
-        for (const auto& [layer, locked] : change.locks) {
-            std::erase(recipe.locks, layer);
-            if (locked)
-                recipe.locks.push_back(layer);
-        }
-        for (const auto& [layer, density] : change.floors) {
-            if (density > 0)
-                recipe.floors[layer] = density;
-            else
-                recipe.floors.erase(layer);
-        }
+        applyChange(recipe, change);
         if (live) {
             recipe.steering.push_back(change);
             appliedSteering = recipe.steering.size();
