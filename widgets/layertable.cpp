@@ -70,6 +70,10 @@ LayerTable::LayerTable(QWidget* parent)
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setSectionResizeMode(LayerTableModel::DensityColumn, QHeaderView::Stretch);
     header->setMinimumSectionSize(60);
+    // In a narrow dock what matters comes first: status and density; shape and size go last.
+    header->moveSection(header->visualIndex(LayerTableModel::StatusColumn), 1);
+    header->moveSection(header->visualIndex(LayerTableModel::ShapeColumn), LayerTableModel::ColumnCount - 1);
+    header->moveSection(header->visualIndex(LayerTableModel::ParametersColumn), LayerTableModel::ColumnCount - 1);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
