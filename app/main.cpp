@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include "app/gui/mainwindow.h"
+#include "app/gui/sessioncontroller.h"
 #include "app/gui/stallmonitor.h"
 
 namespace {
@@ -87,8 +88,15 @@ int main(int argc, char** argv)
             return 1; // nothing to run; the reason went to stderr and the log
     }
     std::optional<espalier::app::StallMonitor> monitor;
-    if (parser.isSet(kStats))
+    if (parser.isSet(kStats)) {
         monitor.emplace();
+        // Measured while the session runs, from its start to the end of the application.
+        QObject::connect(window.controller(), &espalier::app::SessionController::stateChanged, &*monitor,
+                         [&monitor](espalier::core::SessionState state) {
+                             if (state == espalier::core::SessionState::Running && monitor->ticks() == 0)
+                                 monitor->start();
+                         });
+    }
     const int code = app.exec();
     if (monitor) {
         double samplesPerSecond = 0.0;

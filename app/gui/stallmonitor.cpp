@@ -9,6 +9,12 @@ StallMonitor::StallMonitor(QObject* parent) : QObject(parent)
     m_timer.setTimerType(Qt::PreciseTimer);
     m_timer.setInterval(kIntervalMs);
     connect(&m_timer, &QTimer::timeout, this, &StallMonitor::tick);
+}
+
+void StallMonitor::start()
+{
+    m_ticks = 0;
+    m_longestMs = 0.0;
     m_clock.start();
     m_timer.start();
 }

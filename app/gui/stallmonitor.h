@@ -15,6 +15,9 @@ public:
     static constexpr int kIntervalMs = 5;
 
     explicit StallMonitor(QObject* parent = nullptr);
+    /// Starts (or restarts) measuring, e.g. when the session starts running: window creation and
+    /// the first layout are not what the target is about.
+    void start();
     /// Longest time past the interval between two ticks, in milliseconds.
     [[nodiscard]] double longestStallMs() const { return m_longestMs; }
     [[nodiscard]] qint64 ticks() const { return m_ticks; }
