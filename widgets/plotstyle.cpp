@@ -14,11 +14,24 @@ constexpr int kLegendIndent = 40; // pixels; the legend starts about where the f
 void applyPlotStyle(QCustomPlot* plot, const QFont& font)
 {
     plot->setMinimumHeight(180);
+    // QCustomPlot draws black on white whatever the desktop says; follow the palette (light or dark).
+    const QPalette palette = plot->palette();
+    const QColor text = palette.color(QPalette::Text);
+    QColor grid = palette.color(QPalette::Mid);
+    grid.setAlpha(110);
+    plot->setBackground(palette.brush(QPalette::Base));
     for (QCPAxis* axis : plot->axisRect()->axes()) {
         axis->setTickLabelFont(font);
         axis->setLabelFont(font);
+        axis->setBasePen(QPen(text));
+        axis->setTickPen(QPen(text));
+        axis->setSubTickPen(QPen(text));
+        axis->setTickLabelColor(text);
+        axis->setLabelColor(text);
+        axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
     }
     QCPLegend* legend = plot->legend;
+    legend->setTextColor(text);
     legend->setVisible(true);
     legend->setFont(font);
     legend->setBorderPen(Qt::NoPen);

@@ -1,5 +1,6 @@
 #include <qcustomplot.h>
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QSignalSpy>
 #include <QTest>
@@ -52,7 +53,22 @@ private Q_SLOTS:
     void layerListChangeReplacesTicks();
     void extremeTargetsStartOnLogScale();
     void clickOnBarEmitsLayer();
+    void followsADarkPalette();
 };
+
+void TestDensityChart::followsADarkPalette()
+{
+    const QPalette light = QApplication::palette();
+    QPalette dark = light;
+    dark.setColor(QPalette::Base, QColor(0x20, 0x20, 0x20));
+    dark.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
+    QApplication::setPalette(dark);
+    espalier::widgets::DensityChart chart;
+    QApplication::setPalette(light);
+    const QImage image = chart.plot()->toPixmap(400, 300).toImage();
+    QCOMPARE(image.pixelColor(5, 150), QColor(0x20, 0x20, 0x20)); // dark background, not white
+    QCOMPARE(chart.plot()->xAxis->tickLabelColor(), QColor(0xee, 0xee, 0xee));
+}
 
 void TestDensityChart::startsEmpty()
 {
