@@ -95,6 +95,14 @@ DensityChart::DensityChart(QWidget* parent)
 
 void DensityChart::setLayers(const std::vector<core::LayerStats>& layers, double targetSparsity)
 {
+    // Called at every repaint; a replot costs the trainer CPU time, so only when a bar would move.
+    const auto sameBar = [](const core::LayerStats& a, const core::LayerStats& b) {
+        return a.name == b.name && a.kept == b.kept && a.numel == b.numel && a.floor == b.floor &&
+               a.collapsed == b.collapsed;
+    };
+    if (!m_layers.empty() && 1.0 - targetSparsity == m_targetDensity &&
+        std::equal(layers.begin(), layers.end(), m_layers.begin(), m_layers.end(), sameBar))
+        return;
     QStringList names;
     names.reserve(qsizetype(layers.size()));
     QVector<double> okKeys, okValues, floorKeys, floorValues, collapsedKeys, collapsedValues;

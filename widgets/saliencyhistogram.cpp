@@ -118,6 +118,12 @@ SaliencyHistogramChart::SaliencyHistogramChart(QWidget* parent)
 void SaliencyHistogramChart::setLayer(const core::LayerStats& layer)
 {
     const QString name = QString::fromStdString(layer.name);
+    const core::SaliencyHistogram& h = layer.histogram;
+    const bool sameThreshold = h.threshold == m_histogram.threshold ||
+                               (std::isnan(h.threshold) && std::isnan(m_histogram.threshold));
+    if (name == m_layerName && sameThreshold && h.edges == m_histogram.edges && h.keptCounts == m_histogram.keptCounts &&
+        h.prunedCounts == m_histogram.prunedCounts && h.zeroScores == m_histogram.zeroScores)
+        return; // unchanged (the usual case at 30 Hz): no replot
     if (name != m_layerName)
         m_preview.reset();
     m_layerName = name;
