@@ -143,6 +143,8 @@ void SaliencyHistogramChart::setPreviewThreshold(std::optional<double> log10Scor
 {
     if (log10Score && !std::isfinite(*log10Score))
         log10Score.reset();
+    if (log10Score == m_preview)
+        return; // set at every repaint: replot only on a change
     m_preview = log10Score;
     updateRanges();
     m_plot->replot(QCustomPlot::rpQueuedReplot);

@@ -33,9 +33,17 @@ void LayerFocus::setSnapshot(const core::Snapshot& snapshot)
 {
     if (m_selected.isEmpty() && !snapshot.layers.empty())
         select(QString::fromStdString(snapshot.layers.front().name)); // something to look at from the start
-    for (const auto& layer : snapshot.layers)
-        if (QString::fromStdString(layer.name) == m_selected)
-            m_histogram->setLayer(layer);
+    const bool paused = snapshot.state == core::SessionState::Paused;
+    if (paused && !m_wasPaused)
+        m_controller->requestThresholdPreview();
+    m_wasPaused = paused;
+    for (std::size_t i = 0; i < snapshot.layers.size(); ++i) {
+        if (QString::fromStdString(snapshot.layers[i].name) != m_selected)
+            continue;
+        m_histogram->setLayer(snapshot.layers[i]);
+        const bool preview = paused && snapshot.previewRound > 0 && i < snapshot.previewThresholds.size();
+        m_histogram->setPreviewThreshold(preview ? std::optional<double>(snapshot.previewThresholds[i]) : std::nullopt);
+    }
     if (snapshot.epochs.size() != m_epochs || snapshot.rounds.size() != m_rounds || snapshot.branch != m_branch) {
         m_epochs = snapshot.epochs.size();
         m_rounds = snapshot.rounds.size();

@@ -19,7 +19,8 @@ class SessionController;
 /// The layer the user is looking at, kept in step across the layer table, the density chart, the
 /// saliency histogram and the mask inspector. Asks the worker for the layer's tensors when the
 /// selection changes and whenever a snapshot shows new masks or weights (a round, an epoch, a
-/// rollback), one request at a time. Lives in: GUI thread.
+/// rollback), one request at a time. While the session is paused it shows the next round's
+/// threshold preview on the histogram (asked for once per pause). Lives in: GUI thread.
 class LayerFocus : public QObject {
     Q_OBJECT
 public:
@@ -53,6 +54,7 @@ private:
     std::size_t m_epochs = 0;  // of the snapshot whose tensors are shown
     std::size_t m_rounds = 0;
     int m_branch = 0;
+    bool m_wasPaused = false;
 };
 
 } // namespace espalier::app

@@ -279,8 +279,11 @@ bool MainWindow::overlayReport(const QString& path)
 void MainWindow::steer(const core::SteeringChange& change)
 {
     const QString error = m_controller->steer(change);
-    if (error.isEmpty())
+    if (error.isEmpty()) {
+        if (m_controller->state() == SessionState::Paused)
+            m_controller->requestThresholdPreview(); // the preview must show the new settings
         return;
+    }
     // The core names the key first ("target_sparsity: …", "floors.fc1.weight: …"): mark that field.
     const QString key = error.section(QLatin1Char(':'), 0, 0).section(QLatin1Char(' '), 0, 0);
     m_steering->showError(key, error);

@@ -104,6 +104,13 @@ void PruningWorker::requestLayerTensors(const QString& name)
     QMetaObject::invokeMethod(this, [this, name] { copyLayerTensors(name); }, Qt::QueuedConnection);
 }
 
+void PruningWorker::requestThresholdPreview()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_session && m_running)
+        m_session->requestThresholdPreview();
+}
+
 void PruningWorker::copyLayerTensors(const QString& name)
 {
     if (!m_session || m_running)

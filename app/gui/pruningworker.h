@@ -38,6 +38,8 @@ public:
     QString rollback(int round);
     /// Copies a prunable tensor on the worker thread; layerTensorsReady() delivers it. Thread-safe.
     void requestLayerTensors(const QString& name);
+    /// Asks the running session for the next round's thresholds (Snapshot::previewThresholds). Thread-safe.
+    void requestThresholdPreview();
     /// The recipe with the steering so far (the initial one before the session has loaded). Thread-safe.
     [[nodiscard]] core::Recipe currentRecipe();
     /// The settings in effect now (steering applied). Thread-safe.

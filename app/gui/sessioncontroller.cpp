@@ -104,6 +104,12 @@ void SessionController::requestLayerTensors(const QString& name)
         m_worker->requestLayerTensors(name);
 }
 
+void SessionController::requestThresholdPreview()
+{
+    if (m_worker)
+        m_worker->requestThresholdPreview();
+}
+
 core::Recipe SessionController::currentRecipe() const
 {
     if (m_worker)

@@ -37,6 +37,7 @@ public:
     QString steer(const core::SteeringChange& change);
     QString rollback(int round);
     void requestLayerTensors(const QString& name);
+    void requestThresholdPreview();
     /// The recipe with the steering so far; the loaded recipe when there is no session.
     [[nodiscard]] core::Recipe currentRecipe() const;
     /// The settings in effect now, for display.

@@ -118,6 +118,11 @@ void Session::rollback(int round)
     m_impl->control.post([round] { throw RollbackRequested{round, /*keepRecipe=*/false}; });
 }
 
+void Session::requestThresholdPreview()
+{
+    m_impl->control.post([impl = m_impl.get()] { impl->previewThresholds(); });
+}
+
 void Session::requestLayerTensors(const std::string& name)
 {
     m_impl->control.post([impl = m_impl.get(), name] {

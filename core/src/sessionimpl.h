@@ -236,6 +236,9 @@ struct Session::Impl {
     int restoreRoundState(int round, bool keepRecipe);
     void annotate(int round, const std::string& text);
     [[nodiscard]] LayerTensors copyLayerTensors(const std::string& name) const;
+    /// Scores for the next round of the current recipe (not ESPN/GMP); `rng` is the generator to draw from.
+    std::vector<torch::Tensor> roundScores(torch::Generator& rng);
+    void previewThresholds();
     /// collapse_policy "block": fails the session, or in an interactive one goes back to the state
     /// before `round` and pauses there.
     [[noreturn]] void refuseRound(int round, const std::string& message);

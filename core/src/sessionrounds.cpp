@@ -129,6 +129,40 @@ std::vector<std::string> Session::Impl::commitMasks(int round, const std::vector
     return collapsed;
 }
 
+std::vector<torch::Tensor> Session::Impl::roundScores(torch::Generator& rng)
+{
+    if (recipe.method == "imp")
+        return magnitudeScores();
+    ScoringContext context{model, masks, data.train, recipe.scoring, rng, recipe.methodParams};
+    return computeScores(recipe.method, context);
+}
+
+void Session::Impl::previewThresholds()
+{
+    const int next = roundsStarted + 1;
+    std::vector<double> thresholds(masks.size(), std::numeric_limits<double>::quiet_NaN());
+    if (!isEspnMethod(recipe.method) && recipe.method != "gmp" && next <= recipe.rounds) {
+        // A what-if: scoring may touch gradients, buffers and the generator; all of it is put back.
+        const auto saved = moduleState();
+        torch::Generator rng = generator.clone();
+        const auto scores = roundScores(rng);
+        restoreModuleState(saved);
+        const double density = scheduledDensity(recipe.schedule, next, recipe.rounds, 1.0 - recipe.targetSparsity);
+        std::vector<std::string> names;
+        for (const auto& t : masks.tensors())
+            names.push_back(t.name);
+        const auto nextMasks =
+            selectMasks(scores, masks.masks(), density, recipe.allocation == "global", constraints, names);
+        for (std::size_t i = 0; i < nextMasks.size(); ++i)
+            thresholds[i] = makeSaliencyHistogram(scores[i], nextMasks[i]).threshold;
+    }
+    update([&](Snapshot& s) {
+        s.previewRound = next;
+        s.previewThresholds = thresholds;
+    });
+    publish(true);
+}
+
 std::vector<torch::Tensor> Session::Impl::magnitudeScores() const
 {
     std::vector<torch::Tensor> scores;
@@ -145,6 +179,8 @@ void Session::Impl::pruneRound(int round)
     update([&](Snapshot& s) {
         s.phase = "scoring";
         s.round = round;
+        s.previewRound = 0; // the previewed round is here: its real threshold replaces the preview
+        s.previewThresholds.clear();
     });
     publish(true);
 
@@ -164,11 +200,8 @@ void Session::Impl::pruneRound(int round)
         if (isEspnMethod(recipe.method)) {
             espn = discoverEspnMask(round, density);
             scores = espn->scores();
-        } else if (recipe.method == "imp") {
-            scores = magnitudeScores();
         } else {
-            ScoringContext context{model, masks, data.train, recipe.scoring, generator, recipe.methodParams};
-            scores = computeScores(recipe.method, context);
+            scores = roundScores(generator);
         }
         record.collapsedLayers = int(commitMasks(round, scores, density, espn.get(), record).size());
         record.sparsity = masks.sparsity();

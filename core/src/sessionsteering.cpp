@@ -285,6 +285,8 @@ int Session::Impl::restoreRoundState(int round, bool keepRecipe)
         s.targetSparsity = recipe.targetSparsity;
         s.totalRounds = recipe.rounds;
         s.phase = "rollback";
+        s.previewRound = 0;
+        s.previewThresholds.clear();
         s.epoch = 0;
         s.batch = 0;
     });

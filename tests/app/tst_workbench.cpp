@@ -195,6 +195,11 @@ void TestWorkbench::stepSteerAndRollBackFromThePanels()
     QTRY_VERIFY_WITH_TIMEOUT(w.latestSnapshot()->state == SessionState::Paused && w.latestSnapshot()->rounds.size() == 1,
                              kTimeoutMs);
     QCOMPARE(w.controller()->state(), SessionState::Paused);
+    // Paused between rounds: the histogram previews round 2's threshold.
+    auto* histogram = child<espalier::widgets::SaliencyHistogramChart>(w, "saliencyHistogram");
+    QTRY_VERIFY_WITH_TIMEOUT(histogram->previewThreshold().has_value(), kTimeoutMs);
+    QVERIFY(histogram->previewLine()->visible());
+    QCOMPARE(*histogram->previewThreshold(), w.latestSnapshot()->previewThresholds[0]);
 
     // Steering: a new target, typed and applied.
     auto* target = child<QDoubleSpinBox>(w, "targetSpin");

@@ -92,7 +92,40 @@ private Q_SLOTS:
     void layerTensorsWhilePaused();
     void interactiveBlockPausesBeforeTheRound();
     void clampAndAllowAreRecorded();
+    void thresholdPreviewIsTheNextRoundsAndChangesNothing();
 };
+
+void TestSteering::thresholdPreviewIsTheNextRoundsAndChangesNothing()
+{
+    // "random" draws its scores from the session's generator: the preview must use a copy of it.
+    QTemporaryDir dir;
+    auto r = threeRounds();
+    r.method = "random";
+    Session straight(r);
+    straight.run();
+
+    Session session(r);
+    session.pause();
+    std::thread worker([&] { session.run(); });
+    QVERIFY(waitFor(session, [](const Snapshot& s) { return s.state == SessionState::Paused; }));
+    session.step();
+    QVERIFY(waitFor(session, [](const Snapshot& s) { return pausedAfter(s, 1); }));
+    session.requestThresholdPreview();
+    QVERIFY(waitFor(session, [](const Snapshot& s) { return s.previewRound == 2; }));
+    const auto preview = session.snapshot().previewThresholds;
+    QCOMPARE(preview.size(), std::size_t(3));
+    session.step();
+    QVERIFY(waitFor(session, [](const Snapshot& s) { return pausedAfter(s, 2); }));
+    const auto s = session.snapshot();
+    QCOMPARE(s.previewRound, 0); // round 2 ran: its real thresholds replace the preview
+    for (std::size_t i = 0; i < preview.size(); ++i) {
+        QVERIFY(std::isfinite(preview[i]));
+        QCOMPARE(s.layers[i].histogram.threshold, preview[i]); // exactly what round 2 then kept
+    }
+    session.resume();
+    worker.join();
+    QVERIFY(sameParameters(parameters(session, dir.filePath("a.pt")), parameters(straight, dir.filePath("b.pt"))));
+}
 
 void TestSteering::targetChangeAppliesFromNextRoundAndReplays()
 {

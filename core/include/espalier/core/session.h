@@ -54,6 +54,11 @@ public:
     /// safe point and pauses there; what ran after it stays in the snapshot as an earlier branch.
     /// Throws InputError when the bounded history no longer holds that round.
     void rollback(int round);
+    /// At the next safe point, scores the next round as it would be scored now and publishes each
+    /// layer's would-be threshold in Snapshot::previewThresholds, without changing the session
+    /// (weights, masks and random state are untouched). Not for ESPN and GMP, whose masks come from
+    /// training: their preview stays empty.
+    void requestThresholdPreview();
     /// Copies one prunable tensor at the next safe point and hands it to hooks.onLayerTensors.
     void requestLayerTensors(const std::string& name);
     /// Copies one prunable tensor now; only while run() is not executing. Throws InputError for an

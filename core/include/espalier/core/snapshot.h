@@ -111,6 +111,10 @@ struct Snapshot {
     std::vector<Annotation> annotations;
     std::vector<int> rollbackRounds; ///< rounds whose weights and masks are kept (0 = before pruning)
     int branch = 0;                  ///< current branch (epochs/rounds of other branches are history)
+    /// Threshold preview (Session::requestThresholdPreview): the round it previews (0 = none) and,
+    /// per layer, log10 of the smallest score that round would keep (NaN: none kept / no preview).
+    int previewRound = 0;
+    std::vector<double> previewThresholds;
 };
 
 const char* toString(SessionState state);
