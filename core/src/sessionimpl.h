@@ -93,8 +93,18 @@ struct Session::Impl {
             if (recipe.train.epochs < 1)
                 throw InputError("train.epochs: gmp prunes while training; it needs at least 1 epoch");
         }
-        if (!isEspnMethod(recipe.method) && recipe.method != "imp" && recipe.method != "gmp")
-            checkMethodParams(recipe.method, recipe.methodParams); // before data loading and pretraining
+        if (!isEspnMethod(recipe.method) && recipe.method != "imp" && recipe.method != "gmp") {
+            const auto& available = scoringMethods();
+            if (std::find(available.begin(), available.end(), recipe.method) == available.end()) {
+                std::string list;
+                for (const auto& m : available)
+                    list += (list.empty() ? "" : ", ") + m;
+                // Before data loading and pretraining: a user must not wait 20 epochs for this.
+                throw InputError("method: '" + recipe.method + "' is not available in this build (available: " + list +
+                                 ", espn-finetune, espn-rewind, imp, gmp)");
+            }
+            checkMethodParams(recipe.method, recipe.methodParams);
+        }
         if (isEspnMethod(recipe.method)) {
             espnSettingsFrom(recipe.methodParams, recipe.train.batch); // reject bad method_params before loading data
             if (recipe.rounds != 1)

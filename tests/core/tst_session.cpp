@@ -68,6 +68,7 @@ private Q_SLOTS:
     void excludedAndLockedLayersAreNotPruned();
     void collapsePolicies();
     void floorsAsDensityAndCount();
+    void unavailableMethodFailsBeforeTraining();
     void snapshotsAreThrottledAndComplete();
 };
 
@@ -246,6 +247,19 @@ void TestSession::floorsAsDensityAndCount()
         QFAIL("a floor above the layer size must be refused");
     } catch (const InputError& e) {
         QVERIFY2(QString(e.what()).contains("fc3.weight") && QString(e.what()).contains("1000"), e.what());
+    }
+}
+
+void TestSession::unavailableMethodFailsBeforeTraining()
+{
+    auto r = syntheticRecipe();
+    r.method = "slimming"; // a recipe name reserved for structured pruning, not built yet
+    r.pretrain.epochs = 50;
+    try {
+        Session session(r); // refused at load, not after 50 epochs of pretraining
+        QFAIL("an unavailable method must be refused when the session is created");
+    } catch (const InputError& e) {
+        QVERIFY2(QString(e.what()).contains(QStringLiteral("slimming")), e.what());
     }
 }
 
