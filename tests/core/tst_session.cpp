@@ -9,9 +9,12 @@
 
 #include "espalier/core/errors.h"
 #include "espalier/core/session.h"
+#include "sessiontesting.h"
 #include "torch_pch.h"
 
 using namespace espalier::core;
+using espalier::core::testing::savedParameters;
+using espalier::core::testing::waitFor;
 
 namespace {
 
@@ -31,27 +34,6 @@ Recipe syntheticRecipe()
     r.train.lr = 0.05;
     r.threads = 1;
     return r;
-}
-
-std::vector<torch::Tensor> savedParameters(const Session& session, const QString& path)
-{
-    session.saveModel(path.toStdString());
-    auto module = torch::jit::load(path.toStdString());
-    std::vector<torch::Tensor> params;
-    for (const auto& p : module.parameters())
-        params.push_back(p.detach().clone());
-    return params;
-}
-
-template <typename Predicate>
-bool waitFor(Session& session, Predicate done)
-{
-    for (int i = 0; i < 2000; ++i) {
-        if (done(session.snapshot()))
-            return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
 }
 
 } // namespace

@@ -9,9 +9,12 @@
 
 #include "espalier/core/errors.h"
 #include "espalier/core/session.h"
+#include "sessiontesting.h"
 #include "torch_pch.h"
 
 using namespace espalier::core;
+using espalier::core::testing::savedParameters;
+using espalier::core::testing::waitFor;
 
 namespace {
 
@@ -35,29 +38,9 @@ Recipe threeRounds()
     return r;
 }
 
-template <typename Predicate>
-bool waitFor(Session& session, Predicate done)
-{
-    for (int i = 0; i < 3000; ++i) {
-        if (done(session.snapshot()))
-            return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return false;
-}
-
 bool pausedAfter(const Snapshot& s, std::size_t rounds, int branch = 0)
 {
     return s.state == SessionState::Paused && s.rounds.size() == rounds && s.branch == branch;
-}
-
-std::vector<torch::Tensor> parameters(const Session& session, const QString& path)
-{
-    session.saveModel(path.toStdString());
-    std::vector<torch::Tensor> params;
-    for (const auto& p : torch::jit::load(path.toStdString()).parameters())
-        params.push_back(p.detach().clone());
-    return params;
 }
 
 bool sameParameters(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b)
@@ -124,7 +107,7 @@ void TestSteering::thresholdPreviewIsTheNextRoundsAndChangesNothing()
     }
     session.resume();
     worker.join();
-    QVERIFY(sameParameters(parameters(session, dir.filePath("a.pt")), parameters(straight, dir.filePath("b.pt"))));
+    QVERIFY(sameParameters(savedParameters(session, dir.filePath("a.pt")), savedParameters(straight, dir.filePath("b.pt"))));
 }
 
 void TestSteering::targetChangeAppliesFromNextRoundAndReplays()
@@ -165,7 +148,7 @@ void TestSteering::targetChangeAppliesFromNextRoundAndReplays()
     Session replay(parseRecipe(recipeToJson(steered), "steered"));
     replay.run();
     QCOMPARE(replay.snapshot().keptWeights, s.keptWeights);
-    QVERIFY(sameParameters(parameters(session, dir.filePath("a.pt")), parameters(replay, dir.filePath("b.pt"))));
+    QVERIFY(sameParameters(savedParameters(session, dir.filePath("a.pt")), savedParameters(replay, dir.filePath("b.pt"))));
 }
 
 void TestSteering::badChangesAreRefusedAtOnce()
@@ -218,7 +201,7 @@ void TestSteering::rollbackRestoresStateAndBranches()
     QCOMPARE(s.rounds[3].round, 3);
     QCOMPARE(s.rounds[2].position, s.rounds[1].position);
     // Restored weights, masks and random state: the new branch ends exactly where a straight run does.
-    QVERIFY(sameParameters(parameters(session, dir.filePath("a.pt")), parameters(straight, dir.filePath("b.pt"))));
+    QVERIFY(sameParameters(savedParameters(session, dir.filePath("a.pt")), savedParameters(straight, dir.filePath("b.pt"))));
     QCOMPARE(s.rounds[3].testAccuracy, straight.snapshot().rounds[2].testAccuracy);
 }
 
