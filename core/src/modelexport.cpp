@@ -41,14 +41,14 @@ void writeMasks(const MaskSet& masks, const std::vector<torch::Tensor>& scores, 
     writeMasksFile(path, maskData(masks, scores));
 }
 
-void writeSessionReport(const Recipe& recipe, const Model& model, const DataBundle& data, const MaskSet& masks,
+void writeSessionReport(const Recipe& recipe, const std::string& method, const Model& model, const DataBundle& data, const MaskSet& masks,
                         const Snapshot& snapshot, const std::string& path)
 {
     ReportContent report;
     report.recipeJson = recipeToJson(recipe);
     report.model = model.name;
     report.dataset = data.description;
-    report.method = recipe.method;
+    report.method = method;
     report.seed = recipe.seed;
     report.finalSparsity = masks.sparsity();
     report.finalEffectiveSparsity = snapshot.effectiveSparsity;

@@ -23,8 +23,10 @@ std::vector<MaskData> maskData(const MaskSet& masks, const std::vector<torch::Te
 /// Writes /masks/<name> (and /scores/<name> when scores are given) to an HDF5 file.
 void writeMasks(const MaskSet& masks, const std::vector<torch::Tensor>& scores, const std::string& path);
 
-/// Writes report.h5 for the state in `snapshot`.
-void writeSessionReport(const Recipe& recipe, const Model& model, const DataBundle& data, const MaskSet& masks,
+/// Writes report.h5 for the state in `snapshot`; `recipe` is stored as the replayable recipe, `method`
+/// is the method in effect.
+void writeSessionReport(const Recipe& recipe, const std::string& method, const Model& model, const DataBundle& data,
+                        const MaskSet& masks,
                         const Snapshot& snapshot, const std::string& path);
 
 } // namespace espalier::core

@@ -177,7 +177,10 @@ void Session::saveMasks(const std::string& path, bool withScores) const
 
 void Session::saveReport(const std::string& path) const
 {
-    writeSessionReport(m_impl->recipe, m_impl->model, m_impl->data, m_impl->masks, snapshot(), path);
+    // The replayable recipe (initial + steering), not the one with the steering already folded in,
+    // which `espalier-cli run` would steer a second time; the method attribute is the one in effect.
+    writeSessionReport(currentRecipe(), effectiveRecipe().method, m_impl->model, m_impl->data, m_impl->masks,
+                       snapshot(), path);
 }
 
 } // namespace espalier::core

@@ -4,10 +4,13 @@
 
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "espalier/core/errors.h"
+#include "espalier/core/inspect.h"
 #include "espalier/core/session.h"
 #include "sessiontesting.h"
 #include "torch_pch.h"
@@ -139,6 +142,12 @@ void TestSteering::targetChangeAppliesFromNextRoundAndReplays()
     QVERIFY(!s.annotations.empty());
     QVERIFY2(QString::fromStdString(s.annotations.back().text).contains(QStringLiteral("from round 2: target 95.00 %")),
              s.annotations.back().text.c_str());
+
+    // The report stores the replayable recipe: initial values plus the steering list.
+    session.saveReport(dir.filePath("report.h5").toStdString());
+    const auto report = nlohmann::json::parse(inspectFileJson(dir.filePath("report.h5").toStdString()));
+    QCOMPARE(report["recipe"]["target_sparsity"].get<double>(), 0.9);
+    QCOMPARE(report["recipe"]["steering"].size(), std::size_t(1));
 
     const Recipe steered = session.currentRecipe();
     QCOMPARE(steered.steering.size(), std::size_t(1));
