@@ -6,9 +6,6 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSplitter>
@@ -18,9 +15,9 @@
 #include "app/gui/layerfocus.h"
 #include "app/gui/newsessiondialog.h"
 #include "app/gui/recipelocator.h"
+#include "app/gui/reportcurve.h"
 #include "app/gui/sessioncontroller.h"
 #include "app/gui/windowsettings.h"
-#include "espalier/core/inspect.h"
 #include "widgets/collapsepanel.h"
 #include "widgets/curvechart.h"
 #include "widgets/historypanel.h"
@@ -254,24 +251,13 @@ void MainWindow::connectSteering()
 
 bool MainWindow::overlayReport(const QString& path)
 {
-    QJsonObject report;
-    try {
-        report = QJsonDocument::fromJson(QByteArray::fromStdString(core::inspectFileJson(path.toStdString()))).object();
-    } catch (const std::exception& error) {
-        showError(tr("Cannot overlay the report"), QString::fromStdString(error.what()));
+    QString error;
+    const auto curve = readReportCurve(path, &error);
+    if (!curve) {
+        showError(tr("Cannot overlay the report"), error);
         return false;
     }
-    const QJsonObject curve = report.value(QStringLiteral("curve")).toObject();
-    std::vector<double> sparsity, accuracy;
-    for (const QJsonValue& v : curve.value(QStringLiteral("sparsity")).toArray())
-        sparsity.push_back(v.toDouble());
-    for (const QJsonValue& v : curve.value(QStringLiteral("accuracy")).toArray())
-        accuracy.push_back(v.toDouble());
-    if (sparsity.empty() || sparsity.size() != accuracy.size()) {
-        showError(tr("Cannot overlay the report"), tr("%1 has no accuracy-vs-sparsity curve (is it a masks file?)").arg(path));
-        return false;
-    }
-    m_sparsityCurve->setBaseline(QFileInfo(path).fileName(), sparsity, accuracy);
+    m_sparsityCurve->setBaseline(QFileInfo(path).fileName(), curve->sparsity, curve->accuracy);
     m_log->appendMessage(tr("Overlaid the curve of %1").arg(path));
     return true;
 }
