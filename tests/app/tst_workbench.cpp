@@ -83,6 +83,18 @@ int pointsOn(const QWidget* chart)
     return points;
 }
 
+/// Opens a recipe, waits until its session is prepared (the layer table is filled) and presses Start.
+bool openAndStart(MainWindow& window, const QString& recipePath)
+{
+    if (!window.openRecipe(recipePath))
+        return false;
+    auto* table = child<QTableView>(window, "layerTableView");
+    if (!QTest::qWaitFor([&] { return table->model()->rowCount() == 3; }, kTimeoutMs))
+        return false;
+    QTest::mouseClick(child<QPushButton>(window, "startButton"), Qt::LeftButton);
+    return true;
+}
+
 /// With ESPALIER_SCREENSHOTS=DIR set, saves the window as DIR/NAME.png (docs/screenshots come from here).
 void screenshot(MainWindow& window, const char* name)
 {
@@ -188,9 +200,7 @@ void TestWorkbench::stepSteerAndRollBackFromThePanels()
     MainWindow& w = *m_window;
     Recipe r = fashionRecipe();
     r.rounds = 3;
-    QVERIFY(w.openRecipe(writeRecipe(*m_dir, QStringLiteral("steer.json"), r)));
-    QTRY_COMPARE_WITH_TIMEOUT(child<QTableView>(w, "layerTableView")->model()->rowCount(), 3, kTimeoutMs);
-    QTest::mouseClick(child<QPushButton>(w, "startButton"), Qt::LeftButton);
+    QVERIFY(openAndStart(w, writeRecipe(*m_dir, QStringLiteral("steer.json"), r)));
     QTest::mouseClick(child<QPushButton>(w, "stepButton"), Qt::LeftButton); // run round 1, then pause
     QTRY_VERIFY_WITH_TIMEOUT(w.latestSnapshot()->state == SessionState::Paused && w.latestSnapshot()->rounds.size() == 1,
                              kTimeoutMs);
@@ -256,9 +266,7 @@ void TestWorkbench::forcedCollapseShowsInPanelAndTable()
     r.train.epochs = 0;
     r.targetSparsity = 0.999;
     r.collapsePolicy = "allow";
-    QVERIFY(w.openRecipe(writeRecipe(*m_dir, QStringLiteral("collapse.json"), r)));
-    QTRY_COMPARE_WITH_TIMEOUT(child<QTableView>(w, "layerTableView")->model()->rowCount(), 3, kTimeoutMs);
-    QTest::mouseClick(child<QPushButton>(w, "startButton"), Qt::LeftButton);
+    QVERIFY(openAndStart(w, writeRecipe(*m_dir, QStringLiteral("collapse.json"), r)));
     QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Finished, kTimeoutMs);
     QTRY_VERIFY(child<espalier::widgets::CollapsePanel>(w, "collapsePanel")->warningCount() >= 1);
     auto* warnings = child<QTreeWidget>(w, "warningList");
@@ -285,9 +293,7 @@ void TestWorkbench::blockPausesWithAnExplanation()
     r.train.epochs = 0;
     r.targetSparsity = 0.999;
     r.collapsePolicy = "block";
-    QVERIFY(w.openRecipe(writeRecipe(*m_dir, QStringLiteral("block.json"), r)));
-    QTRY_COMPARE_WITH_TIMEOUT(child<QTableView>(w, "layerTableView")->model()->rowCount(), 3, kTimeoutMs);
-    QTest::mouseClick(child<QPushButton>(w, "startButton"), Qt::LeftButton);
+    QVERIFY(openAndStart(w, writeRecipe(*m_dir, QStringLiteral("block.json"), r)));
     QTRY_VERIFY_WITH_TIMEOUT(w.findChild<QMessageBox*>(QStringLiteral("collapseBox")), kTimeoutMs);
     auto* box = w.findChild<QMessageBox*>(QStringLiteral("collapseBox"));
     QVERIFY2(box->text().contains(QStringLiteral("fc1.weight")), qPrintable(box->text()));

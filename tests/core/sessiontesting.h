@@ -12,6 +12,26 @@
 
 namespace espalier::core::testing {
 
+/// LeNet-300-100 on 256 seeded synthetic samples, magnitude to 90 %, one epoch each side, one thread:
+/// a whole session in about a second.
+inline Recipe syntheticRecipe()
+{
+    Recipe r;
+    r.model.name = "lenet300";
+    r.data.name = "synthetic";
+    r.data.root = "";
+    r.data.trainLimit = 256;
+    r.method = "magnitude";
+    r.targetSparsity = 0.9;
+    r.pretrain.epochs = 1;
+    r.pretrain.lr = 0.05;
+    r.train.epochs = 1;
+    r.train.batch = 64;
+    r.train.lr = 0.05;
+    r.threads = 1;
+    return r;
+}
+
 /// Polls the session's snapshot until `done` holds (true) or 30 s pass (false).
 template <typename Predicate>
 bool waitFor(Session& session, Predicate done)

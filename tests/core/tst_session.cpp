@@ -14,29 +14,8 @@
 
 using namespace espalier::core;
 using espalier::core::testing::savedParameters;
+using espalier::core::testing::syntheticRecipe;
 using espalier::core::testing::waitFor;
-
-namespace {
-
-Recipe syntheticRecipe()
-{
-    Recipe r;
-    r.model.name = "lenet300";
-    r.data.name = "synthetic";
-    r.data.root = "";
-    r.data.trainLimit = 256;
-    r.method = "magnitude";
-    r.targetSparsity = 0.9;
-    r.pretrain.epochs = 1;
-    r.pretrain.lr = 0.05;
-    r.train.epochs = 1;
-    r.train.batch = 64;
-    r.train.lr = 0.05;
-    r.threads = 1;
-    return r;
-}
-
-} // namespace
 
 class TestSession : public QObject {
     Q_OBJECT

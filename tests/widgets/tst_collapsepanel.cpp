@@ -3,6 +3,7 @@
 #include <QTest>
 #include <QTreeWidget>
 
+#include "findchild.h"
 #include "widgets/collapsepanel.h"
 #include "widgets/palette.h"
 
@@ -10,16 +11,9 @@ using espalier::core::CollapseWarning;
 using espalier::core::Snapshot;
 using espalier::widgets::CollapsePanel;
 
-namespace {
+using espalier::testing::child;
 
-template <class T>
-T* child(const QWidget& parent, const char* name)
-{
-    auto* found = parent.findChild<T*>(QLatin1String(name));
-    if (!found)
-        qFatal("no widget named %s", name);
-    return found;
-}
+namespace {
 
 Snapshot withWarnings(std::vector<CollapseWarning> warnings)
 {

@@ -4,6 +4,7 @@
 #include <QTest>
 #include <QTreeWidget>
 
+#include "findchild.h"
 #include "widgets/historypanel.h"
 
 using espalier::core::EpochRecord;
@@ -14,16 +15,9 @@ using espalier::widgets::HistoryPanel;
 
 Q_DECLARE_METATYPE(SessionState)
 
-namespace {
+using espalier::testing::child;
 
-template <class T>
-T* child(const QWidget& parent, const char* name)
-{
-    auto* found = parent.findChild<T*>(QLatin1String(name));
-    if (!found)
-        qFatal("no widget named %s", name);
-    return found;
-}
+namespace {
 
 RoundRecord round(int number, int branch, double sparsity, double accuracy)
 {

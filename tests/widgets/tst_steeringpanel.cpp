@@ -8,6 +8,7 @@
 #include <QSpinBox>
 #include <QTest>
 
+#include "findchild.h"
 #include "widgets/steeringpanel.h"
 
 using espalier::core::Recipe;
@@ -18,16 +19,9 @@ using espalier::widgets::SteeringPanel;
 
 Q_DECLARE_METATYPE(SessionState)
 
-namespace {
+using espalier::testing::child;
 
-template <class T>
-T* child(const QWidget& parent, const char* name)
-{
-    auto* found = parent.findChild<T*>(QLatin1String(name));
-    if (!found)
-        qFatal("no widget named %s", name);
-    return found;
-}
+namespace {
 
 Recipe session()
 {
