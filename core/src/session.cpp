@@ -183,4 +183,40 @@ void Session::saveReport(const std::string& path) const
                        snapshot(), path);
 }
 
+
+const char* toString(SaveKind kind)
+{
+    switch (kind) {
+    case SaveKind::Report: return "report";
+    case SaveKind::Model: return "model";
+    case SaveKind::Masks: return "masks";
+    }
+    return "file";
+}
+
+void Session::save(const SaveRequest& request) const
+{
+    switch (request.kind) {
+    case SaveKind::Report: saveReport(request.path); return;
+    case SaveKind::Model: saveModel(request.path); return;
+    case SaveKind::Masks: saveMasks(request.path, request.withScores); return;
+    }
+}
+
+void Session::requestSave(SaveRequest request)
+{
+    m_impl->control.post([this, request = std::move(request)] {
+        SaveResult result{request, {}};
+        try {
+            save(request);
+        } catch (const c10::Error& e) {
+            result.error = e.what_without_backtrace();
+        } catch (const std::exception& e) {
+            result.error = e.what();
+        }
+        if (m_impl->hooks && m_impl->hooks->onSaved)
+            m_impl->hooks->onSaved(result);
+    });
+}
+
 } // namespace espalier::core

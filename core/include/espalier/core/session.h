@@ -6,6 +6,7 @@
 
 #include "espalier/core/layertensors.h"
 #include "espalier/core/recipe.h"
+#include "espalier/core/saverequest.h"
 #include "espalier/core/snapshot.h"
 
 namespace espalier::core {
@@ -22,6 +23,8 @@ struct SessionHooks {
     /// A window is steering: collapse_policy "block" refuses the round and pauses before it (so the
     /// user can lower the target or set floors) instead of failing the session.
     bool interactive = false;
+    /// Receives the outcome of each Session::requestSave.
+    std::function<void(const SaveResult&)> onSaved;
 };
 
 /// A pruning session: model + data + method + schedule + training settings (a Recipe).
@@ -82,6 +85,11 @@ public:
     void saveMasks(const std::string& path, bool withScores = false) const;
     /// The report (report.h5) of the rounds recorded so far.
     void saveReport(const std::string& path) const;
+    /// Writes one file now; only while run() is not executing. Throws like the save* functions.
+    void save(const SaveRequest& request) const;
+    /// Writes one file at the next safe point of the running session (also while paused) and hands
+    /// the outcome to hooks.onSaved; a failed write never stops the session.
+    void requestSave(SaveRequest request);
 
 private:
     struct Impl;
