@@ -27,6 +27,7 @@ struct ScoreOptions {
     bool layerwise = false;
     std::string out;
     std::string exportPath;
+    std::string exportSparse; ///< sparse checkpoint (checkpoint.h5 format)
     bool saveScores = false;
     std::uint64_t seed = 0;
     std::vector<std::string> params; ///< method_params as key=value
@@ -35,6 +36,9 @@ struct ScoreOptions {
 
 struct EvalOptions {
     std::string model;
+    std::string weights;       ///< model.weights: state_dict .pt or sparse checkpoint .h5
+    std::string logits;        ///< HDF5 file for the logits of the first `samples` test samples
+    std::int64_t samples = 0;  ///< with --logits
     std::string data = "fashion-mnist";
     std::string dataRoot;
     std::optional<double> previewSparsity;

@@ -14,11 +14,16 @@ int evalCommand(const EvalOptions& options)
 {
     if (options.previewSparsity)
         throw core::InputError("--preview-sparsity: what-if previews are not available in this build yet");
+    if (options.logits.empty() != (options.samples == 0))
+        throw core::InputError("--logits FILE and --samples N go together");
     nlohmann::json request{{"model", {{"name", options.model}}}, {"data", {{"name", options.data}}}};
     if (!options.dataRoot.empty())
         request["data"]["root"] = options.dataRoot;
+    if (!options.weights.empty())
+        request["model"]["weights"] = options.weights;
     const auto recipe = core::parseRecipe(request.dump(), "eval options");
-    const auto result = core::evaluateModel(recipe.model, recipe.data, recipe.seed, recipe.threads);
+    const auto result = core::evaluateModel(recipe.model, recipe.data, recipe.seed, recipe.threads,
+                                            {options.logits, options.samples});
     if (options.json) {
         nlohmann::json out{{"model", result.model}, {"dataset", result.dataset}, {"test_accuracy", result.testAccuracy},
                            {"test_loss", result.testLoss}, {"samples", result.samples}, {"sparsity", result.sparsity},

@@ -37,7 +37,7 @@ int main(int argc, char** argv)
     app.require_subcommand(1);
 
     RunOptions run;
-    auto* runCmd = app.add_subcommand("run", "Run a recipe: pretrain, prune in rounds, fine-tune; write report.h5, model.pt, masks.h5");
+    auto* runCmd = app.add_subcommand("run", "Run a recipe: pretrain, prune in rounds, fine-tune; write report.h5, model.pt, masks.h5, checkpoint.h5, layers.csv");
     runCmd->add_option("recipe", run.recipe, "Recipe JSON file")->required();
     runCmd->add_option("--set", run.sets, "Override a recipe key, e.g. --set train.epochs=5 (repeatable)");
     runCmd->add_option("--out", run.out, "Output folder (default: runs/<recipe name>)");
@@ -58,6 +58,7 @@ int main(int argc, char** argv)
     scoreCmd->add_option("--out", score.out, "Write masks to this HDF5 file (/masks/<parameter name>)");
     scoreCmd->add_flag("--save-scores", score.saveScores, "Also write the scores (/scores/<parameter name>) to --out");
     scoreCmd->add_option("--export", score.exportPath, "Write the masked model as TorchScript");
+    scoreCmd->add_option("--export-sparse", score.exportSparse, "Write a compressed sparse checkpoint (HDF5: bitmasks + kept values)");
     scoreCmd->add_option("--seed", score.seed, "Seed for initialisation and random scores");
     scoreCmd->add_option("--param", score.params, "Method parameter key=value, e.g. --param temperature=200 (repeatable)");
     scoreCmd->add_flag("--json", score.json, "Print per-layer results as JSON");
@@ -65,6 +66,9 @@ int main(int argc, char** argv)
     EvalOptions eval;
     auto* evalCmd = app.add_subcommand("eval", "Evaluate a model on a test set and report its sparsity");
     evalCmd->add_option("--model", eval.model, "TorchScript file or zoo name")->required();
+    evalCmd->add_option("--weights", eval.weights, "Weights to load: torch.save state_dict (.pt, also with torch.nn.utils.prune) or sparse checkpoint (.h5)");
+    evalCmd->add_option("--logits", eval.logits, "Write the logits and inputs of the first --samples test samples to this HDF5 file");
+    evalCmd->add_option("--samples", eval.samples, "Test samples (file order) for --logits")->check(CLI::PositiveNumber);
     evalCmd->add_option("--data", eval.data, "Dataset name");
     evalCmd->add_option("--data-root", eval.dataRoot, "Dataset folder (or .h5 file)");
     evalCmd->add_option("--preview-sparsity", eval.previewSparsity, "What-if preview (not available yet)");
@@ -72,7 +76,7 @@ int main(int argc, char** argv)
     evalCmd->add_flag("--json", eval.json, "Print the result as JSON");
 
     InspectOptions inspect;
-    auto* inspectCmd = app.add_subcommand("inspect", "Summarise a report.h5 or masks.h5");
+    auto* inspectCmd = app.add_subcommand("inspect", "Summarise a report.h5, masks.h5 or sparse checkpoint.h5");
     inspectCmd->add_option("file", inspect.file, "HDF5 file")->required();
     inspectCmd->add_flag("--json", inspect.json, "Print the summary as JSON");
 

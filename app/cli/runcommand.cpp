@@ -32,6 +32,8 @@ int runCommand(const RunOptions& options)
     session.saveReport(reportPath);
     session.saveModel((out / "model.pt").string());
     session.saveMasks((out / "masks.h5").string(), options.saveScores);
+    session.saveSparseCheckpoint((out / "checkpoint.h5").string());
+    session.saveLayerCsv((out / "layers.csv").string());
 
     const auto snapshot = session.snapshot();
     const double finalAccuracy = snapshot.rounds.empty() ? 0.0 : snapshot.rounds.back().testAccuracy;
@@ -51,7 +53,7 @@ int runCommand(const RunOptions& options)
               << snapshot.prunableWeights << " prunable weights kept), final test accuracy " << percent(finalAccuracy)
               << "\n";
     std::cout << "wrote " << reportPath << ", " << (out / "model.pt").string() << ", " << (out / "masks.h5").string()
-              << "\n";
+              << ", " << (out / "checkpoint.h5").string() << ", " << (out / "layers.csv").string() << "\n";
     return 0;
 }
 

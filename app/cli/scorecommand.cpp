@@ -80,6 +80,8 @@ int scoreCommand(const ScoreOptions& options)
         session.saveMasks(options.out, options.saveScores);
     if (!options.exportPath.empty())
         session.saveModel(options.exportPath);
+    if (!options.exportSparse.empty())
+        session.saveSparseCheckpoint(options.exportSparse);
 
     const auto s = session.snapshot();
     const double accuracy = s.rounds.empty() ? 0.0 : s.rounds.back().testAccuracy;

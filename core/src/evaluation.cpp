@@ -2,6 +2,9 @@
 
 
 #include "dataset.h"
+#include "logitsfile.h"
+#include "maskset.h"
+#include "modelimport.h"
 #include "model.h"
 #include "prunable.h"
 #include "torchruntime.h"
@@ -9,12 +12,17 @@
 
 namespace espalier::core {
 
-ModelEvaluation evaluateModel(const ModelSpec& modelSpec, const DataSpec& dataSpec, std::uint64_t seed, int threads)
+ModelEvaluation evaluateModel(const ModelSpec& modelSpec, const DataSpec& dataSpec, std::uint64_t seed, int threads,
+                              const LogitsExport& logits)
 {
     prepareTorchRuntime(threads);
     torch::manual_seed(seed);
     auto data = loadData(dataSpec, seed);
     auto model = makeModel(modelSpec, data.sampleShape, data.numClasses);
+    MaskSet masks(findPrunableTensors(model.module, {}));
+    importModelState(modelSpec, model, masks);
+    if (!logits.path.empty())
+        writeLogits(model, data.test, logits.samples, logits.path);
     const auto quality = evaluate(model, data.test);
 
     ModelEvaluation result;

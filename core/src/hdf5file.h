@@ -38,6 +38,9 @@ private:
     Closer m_closer = nullptr;
 };
 
+/// Whether a dataset is deflate-compressed: Auto compresses large ones, the others force the choice.
+enum class Compression { Auto, None, Deflate };
+
 /// One column of a table (compound) dataset; all columns of a table have the same length.
 struct Column {
     std::string name;
@@ -96,14 +99,19 @@ public:
     /// Link names in creation order when the group tracks it, otherwise in name order.
     [[nodiscard]] std::vector<std::string> children() const;
 
-    /// N-d dataset of T (uint8_t, std::int64_t, float, double) in row-major `shape`; large ones
-    /// are chunked and deflate-compressed. Returns the dataset so attributes can be added.
+    /// N-d dataset of T (uint8_t, std::int64_t, float, double) in row-major `shape`; with
+    /// Compression::Auto large ones are chunked and deflate-compressed. Returns the dataset so
+    /// attributes can be added.
     template <typename T> Node writeDataset(const std::string& name, const std::vector<std::int64_t>& shape,
-                                            const std::vector<T>& data) const;
+                                            const std::vector<T>& data,
+                                            Compression compression = Compression::Auto) const;
     /// Reads a whole dataset, converting to T; the stored type must be of the same kind
     /// (integer for integers, float for floats). `shape` receives the dataset's dimensions.
     template <typename T> [[nodiscard]] std::vector<T>
     readDataset(const std::string& name, std::vector<std::int64_t>* shape = nullptr) const;
+
+    /// An existing dataset, for its attributes.
+    [[nodiscard]] Node dataset(const std::string& name) const;
 
     /// 1-D dataset of variable-length UTF-8 strings.
     void writeStrings(const std::string& name, const std::vector<std::string>& values) const;

@@ -136,9 +136,13 @@ Id Group::openDataset(const std::string& name) const {
     return dataset;
 }
 
+Node Group::dataset(const std::string& name) const {
+    return Node(openDataset(name), m_file, childPath(name), m_mode);
+}
+
 template <typename T> Node Group::writeDataset(const std::string& name,
                                                const std::vector<std::int64_t>& shape,
-                                               const std::vector<T>& data) const {
+                                               const std::vector<T>& data, Compression compression) const {
     checkName(name);
     std::vector<hsize_t> dims;
     std::int64_t numel = 1;
@@ -153,7 +157,9 @@ template <typename T> Node Group::writeDataset(const std::string& name,
     Id space(dims.empty() ? H5Screate(H5S_SCALAR) : H5Screate_simple(int(dims.size()), dims.data(), nullptr),
              H5Sclose);
     Id dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-    if (!dims.empty() && numel >= kCompressFrom && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
+    const bool deflate =
+        compression == Compression::Deflate || (compression == Compression::Auto && numel >= kCompressFrom);
+    if (!dims.empty() && numel > 0 && deflate && H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) {
         const std::vector<hsize_t> chunk = chunkDims(dims, sizeof(T));
         H5Pset_chunk(dcpl.get(), int(chunk.size()), chunk.data());
         H5Pset_deflate(dcpl.get(), kDeflateLevel);
@@ -203,13 +209,13 @@ std::vector<T> Group::readDataset(const std::string& name, std::vector<std::int6
 }
 
 template Node Group::writeDataset(const std::string&, const std::vector<std::int64_t>&,
-                                  const std::vector<std::uint8_t>&) const;
+                                  const std::vector<std::uint8_t>&, Compression) const;
 template Node Group::writeDataset(const std::string&, const std::vector<std::int64_t>&,
-                                  const std::vector<std::int64_t>&) const;
+                                  const std::vector<std::int64_t>&, Compression) const;
 template Node Group::writeDataset(const std::string&, const std::vector<std::int64_t>&,
-                                  const std::vector<float>&) const;
+                                  const std::vector<float>&, Compression) const;
 template Node Group::writeDataset(const std::string&, const std::vector<std::int64_t>&,
-                                  const std::vector<double>&) const;
+                                  const std::vector<double>&, Compression) const;
 template std::vector<std::uint8_t> Group::readDataset(const std::string&, std::vector<std::int64_t>*) const;
 template std::vector<std::int64_t> Group::readDataset(const std::string&, std::vector<std::int64_t>*) const;
 template std::vector<float> Group::readDataset(const std::string&, std::vector<std::int64_t>*) const;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checkpointsummary.h"
 #include "espalier/core/errors.h"
 #include "hdf5file.h"
 #include "maskfile.h"
@@ -278,11 +279,14 @@ std::string render(const json& s) {
 } // namespace
 
 std::string inspectFile(const std::string& path) {
+    if (isSparseCheckpointFile(path))
+        return renderSparseCheckpoint(summarizeSparseCheckpoint(path));
     return render(summarize(path));
 }
 
 std::string inspectFileJson(const std::string& path) {
-    return summarize(path).dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+    const json summary = isSparseCheckpointFile(path) ? summarizeSparseCheckpoint(path) : summarize(path);
+    return summary.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 } // namespace espalier::core

@@ -368,6 +368,8 @@ Recipe recipeFromJson(const json& root, const RecipeSource& src)
         ObjectReader m(*j, "model", src);
         m.read("name", r.model.name);
         m.read("width_multiplier", r.model.widthMultiplier);
+        m.read("weights", r.model.weights);
+        m.read("masks", r.model.masks);
         m.finish();
     }
     if (const json* j = top.take("data")) {
@@ -416,6 +418,11 @@ ordered_json recipeToJsonValue(const Recipe& r)
 {
     ordered_json out;
     out["model"] = {{"name", r.model.name}, {"width_multiplier", r.model.widthMultiplier}};
+    // Only when set, so that recipes without an import read as before.
+    if (!r.model.weights.empty())
+        out["model"]["weights"] = r.model.weights;
+    if (!r.model.masks.empty())
+        out["model"]["masks"] = r.model.masks;
     out["data"] = {{"name", r.data.name},
                    {"root", r.data.root},
                    {"train_limit", r.data.trainLimit ? ordered_json(*r.data.trainLimit) : ordered_json(nullptr)},

@@ -34,6 +34,8 @@ const std::map<std::string, std::string>& rules()
         {"model", "an object"},
         {"model.name", "a non-empty string (a zoo name or a TorchScript file)"},
         {"model.width_multiplier", "a number > 0"},
+        {"model.weights", "a string (a torch.save state_dict .pt or an Espalier sparse checkpoint .h5)"},
+        {"model.masks", "a string (an HDF5 masks file, a report.h5, or an h5py file with /masks/<name>)"},
         {"data", "an object"},
         {"data.name", oneOf(recipeDatasets())},
         {"data.root", "a string (a folder, or the .h5 file when data.name is hdf5)"},

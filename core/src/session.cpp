@@ -1,5 +1,8 @@
 #include "sessionimpl.h"
 
+#include "layercsv.h"
+#include "sparsecheckpoint.h"
+
 namespace espalier::core {
 
 const char* toString(SessionState state)
@@ -183,6 +186,22 @@ void Session::saveReport(const std::string& path) const
                        snapshot(), path);
 }
 
+void Session::saveSparseCheckpoint(const std::string& path) const
+{
+    writeSparseCheckpoint(m_impl->model, m_impl->masks, path);
+}
+
+void Session::saveLayerCsv(const std::string& path) const
+{
+    auto layers = snapshot().layers;
+    // Counted from the masks, as the report counts them, so that the two files always agree.
+    for (std::size_t i = 0; i < layers.size() && i < m_impl->masks.size(); ++i) {
+        layers[i].kept = m_impl->masks.kept(i);
+        layers[i].collapsed = layers[i].kept == 0;
+    }
+    writeLayerCsv(path, layers);
+}
+
 
 const char* toString(SaveKind kind)
 {
@@ -190,6 +209,8 @@ const char* toString(SaveKind kind)
     case SaveKind::Report: return "report";
     case SaveKind::Model: return "model";
     case SaveKind::Masks: return "masks";
+    case SaveKind::SparseCheckpoint: return "sparse checkpoint";
+    case SaveKind::LayerCsv: return "layer statistics";
     }
     return "file";
 }
@@ -200,6 +221,8 @@ void Session::save(const SaveRequest& request) const
     case SaveKind::Report: saveReport(request.path); return;
     case SaveKind::Model: saveModel(request.path); return;
     case SaveKind::Masks: saveMasks(request.path, request.withScores); return;
+    case SaveKind::SparseCheckpoint: saveSparseCheckpoint(request.path); return;
+    case SaveKind::LayerCsv: saveLayerCsv(request.path); return;
     }
 }
 

@@ -19,6 +19,7 @@
 #include "methodparams.h"
 #include "model.h"
 #include "modelexport.h"
+#include "modelimport.h"
 #include "runcontrol.h"
 #include "saliencyhistogram.h"
 #include "schedule.h"
@@ -116,6 +117,7 @@ struct Session::Impl {
         data = loadData(recipe.data, recipe.seed);
         model = makeModel(recipe.model, data.sampleShape, data.numClasses);
         masks = MaskSet(findPrunableTensors(model.module, recipe.exclude));
+        importModelState(recipe.model, model, masks); // model.weights, model.masks
         rebuildConstraints();
         refreshKept();
         current.totalRounds = recipe.rounds;

@@ -58,6 +58,8 @@ void compareRecipes(const Recipe& a, const Recipe& b)
 {
     SAME(model.name);
     SAME(model.widthMultiplier);
+    SAME(model.weights);
+    SAME(model.masks);
     SAME(data.name);
     SAME(data.root);
     SAME(data.trainLimit);
@@ -89,7 +91,7 @@ void compareRecipes(const Recipe& a, const Recipe& b)
 Recipe unusualRecipe()
 {
     Recipe r;
-    r.model = {"resnet32", 2.0};
+    r.model = {"resnet32", 2.0, "/weights/pruned.pt", "/masks/masks.h5"};
     r.data = {"hdf5", "/data/my set/ü.h5", 5000, 0.1};
     r.method = "espn-finetune";
     r.methodParams = {{"alpha", 8e-5}, {"tau", 0.01}, {"max_mask_epochs", 300}};

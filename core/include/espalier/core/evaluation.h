@@ -20,8 +20,16 @@ struct ModelEvaluation {
     double sparsity = 0.0;          ///< fraction of prunable weights that are exactly zero
 };
 
-/// Loads `model` (zoo name or TorchScript file) and `data`, evaluates on the test set.
-/// Throws InputError for a bad model, data or a model/data mismatch.
-ModelEvaluation evaluateModel(const ModelSpec& model, const DataSpec& data, std::uint64_t seed, int threads);
+/// Where to write the logits of the first `samples` test samples (file order); no file when `path`
+/// is empty. The file holds the exact inputs too (docs/formats.md, "logits.h5").
+struct LogitsExport {
+    std::string path;
+    std::int64_t samples = 0;
+};
+
+/// Loads `model` (zoo name or TorchScript file, plus model.weights / model.masks when set) and
+/// `data`, evaluates on the test set. Throws InputError for a bad model, data or a model/data mismatch.
+ModelEvaluation evaluateModel(const ModelSpec& model, const DataSpec& data, std::uint64_t seed, int threads,
+                              const LogitsExport& logits = {});
 
 } // namespace espalier::core

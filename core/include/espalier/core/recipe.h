@@ -15,6 +15,10 @@ namespace espalier::core {
 struct ModelSpec {
     std::string name = "lenet300";
     double widthMultiplier = 1.0; ///< ResNets only; ESPN's ResNet32 uses 2 (widths 32/64/128).
+    /// Weights to start from: a torch.save state_dict (.pt) or an Espalier sparse checkpoint (.h5).
+    std::string weights;
+    /// Masks to start from: an HDF5 masks file, a report, or an h5py file with /masks/<name>.
+    std::string masks;
 };
 
 /// Which data to train, score and evaluate on.

@@ -9,6 +9,8 @@ enum class SaveKind {
     Report, ///< report.h5
     Model,  ///< TorchScript with the masks folded in
     Masks,  ///< masks.h5 (/masks/<parameter name>, uint8)
+    SparseCheckpoint, ///< checkpoint.h5: packed bitmasks + kept values, the rest dense
+    LayerCsv,         ///< layers.csv: per-layer statistics
 };
 
 /// One file to write: what and where.

@@ -85,6 +85,11 @@ public:
     void saveMasks(const std::string& path, bool withScores = false) const;
     /// The report (report.h5) of the rounds recorded so far.
     void saveReport(const std::string& path) const;
+    /// Compressed sparse checkpoint (checkpoint.h5): per prunable tensor a packed bitmask and the
+    /// kept values, every other parameter and buffer dense; model.weights reads it back.
+    void saveSparseCheckpoint(const std::string& path) const;
+    /// layers.csv: one row of statistics per prunable tensor, in network order.
+    void saveLayerCsv(const std::string& path) const;
     /// Writes one file now; only while run() is not executing. Throws like the save* functions.
     void save(const SaveRequest& request) const;
     /// Writes one file at the next safe point of the running session (also while paused) and hands
