@@ -15,6 +15,14 @@ struct RunOptions {
     bool json = false;
 };
 
+struct ResumeOptions {
+    std::string session; ///< session.h5
+    std::vector<std::string> sets;
+    std::string out;
+    bool saveScores = false;
+    bool json = false;
+};
+
 struct ScoreOptions {
     std::string model;
     std::string method;
@@ -53,6 +61,7 @@ struct InspectOptions {
 
 /// Each returns the process exit code: 0 success, 2 bad input, 1 internal failure.
 int runCommand(const RunOptions& options);
+int resumeCommand(const ResumeOptions& options);
 int scoreCommand(const ScoreOptions& options);
 int evalCommand(const EvalOptions& options);
 int inspectCommand(const InspectOptions& options);

@@ -37,12 +37,20 @@ int main(int argc, char** argv)
     app.require_subcommand(1);
 
     RunOptions run;
-    auto* runCmd = app.add_subcommand("run", "Run a recipe: pretrain, prune in rounds, fine-tune; write report.h5, model.pt, masks.h5, checkpoint.h5, layers.csv");
+    auto* runCmd = app.add_subcommand("run", "Run a recipe: pretrain, prune in rounds, fine-tune; write report.h5, model.pt, masks.h5, checkpoint.h5, layers.csv, session.h5");
     runCmd->add_option("recipe", run.recipe, "Recipe JSON file")->required();
     runCmd->add_option("--set", run.sets, "Override a recipe key, e.g. --set train.epochs=5 (repeatable)");
     runCmd->add_option("--out", run.out, "Output folder (default: runs/<recipe name>)");
     runCmd->add_flag("--save-scores", run.saveScores, "Also write the last round's scores to masks.h5 (/scores/<name>)");
     runCmd->add_flag("--json", run.json, "Print the result as JSON on stdout (progress goes to stderr)");
+
+    ResumeOptions resume;
+    auto* resumeCmd = app.add_subcommand("resume", "Continue a session from its session.h5 (written by run after every round)");
+    resumeCmd->add_option("session", resume.session, "session.h5")->required();
+    resumeCmd->add_option("--set", resume.sets, "Override a recipe key, e.g. --set data.root=/elsewhere (repeatable)");
+    resumeCmd->add_option("--out", resume.out, "Output folder (default: the session file's folder)");
+    resumeCmd->add_flag("--save-scores", resume.saveScores, "Also write the last round's scores to masks.h5 (/scores/<name>)");
+    resumeCmd->add_flag("--json", resume.json, "Print the result as JSON on stdout (progress goes to stderr)");
 
     ScoreOptions score;
     auto* scoreCmd = app.add_subcommand("score", "Score and mask a model without training");
@@ -88,6 +96,8 @@ int main(int argc, char** argv)
     }
     if (*runCmd)
         return guarded(runCommand, run);
+    if (*resumeCmd)
+        return guarded(resumeCommand, resume);
     if (*scoreCmd)
         return guarded(scoreCommand, score);
     if (*evalCmd)

@@ -13,32 +13,46 @@
 
 namespace espalier::cli {
 
-int runCommand(const RunOptions& options)
+namespace {
+
+// Runs `session` to its end, writing report.h5 and session.h5 after every round (a stopped or
+// crashed run leaves both for its finished rounds), then model.pt and masks.h5.
+int runToEnd(core::Session& session, const std::filesystem::path& out, const std::string& label, bool saveScores,
+             bool json)
 {
     namespace fs = std::filesystem;
-    auto recipe = core::loadRecipeFile(options.recipe, options.sets);
-    const fs::path out = options.out.empty() ? fs::path("runs") / fs::path(options.recipe).stem() : fs::path(options.out);
     std::error_code ec;
     fs::create_directories(out, ec);
     if (ec)
         throw core::InputError("cannot create output folder " + out.string() + ": " + ec.message());
 
-    std::ostream& progress = options.json ? std::cerr : std::cout;
-    core::Session session(recipe);
+    std::ostream& progress = json ? std::cerr : std::cout;
     const auto reportPath = (out / "report.h5").string();
-    // The report is rewritten after every round so that a crashed or stopped run still leaves a
-    // valid report of the rounds it finished.
-    runWithProgress(session, progress, isTerminal(options.json ? 2 : 1), [&] { session.saveReport(reportPath); });
+    const auto sessionPath = (out / "session.h5").string();
+    try {
+        runWithProgress(session, progress, isTerminal(json ? 2 : 1), [&] { session.saveReport(reportPath); },
+                        sessionPath);
+    } catch (...) {
+        // Stopped (Ctrl-C), diverged or refused: keep what ran, up to the last finished epoch.
+        try {
+            session.saveSession(sessionPath);
+            std::cerr << "espalier-cli: saved the session to " << sessionPath
+                      << "; continue it with: espalier-cli resume " << sessionPath << "\n";
+        } catch (const std::exception& e) {
+            std::cerr << "espalier-cli: could not save the session: " << e.what() << "\n";
+        }
+        throw;
+    }
     session.saveReport(reportPath);
     session.saveModel((out / "model.pt").string());
-    session.saveMasks((out / "masks.h5").string(), options.saveScores);
+    session.saveMasks((out / "masks.h5").string(), saveScores);
     session.saveSparseCheckpoint((out / "checkpoint.h5").string());
     session.saveLayerCsv((out / "layers.csv").string());
 
     const auto snapshot = session.snapshot();
     const double finalAccuracy = snapshot.rounds.empty() ? 0.0 : snapshot.rounds.back().testAccuracy;
-    if (options.json) {
-        nlohmann::json result{{"recipe", options.recipe}, {"out", out.string()}, {"sparsity", snapshot.sparsity},
+    if (json) {
+        nlohmann::json result{{"recipe", label}, {"out", out.string()}, {"sparsity", snapshot.sparsity},
                               {"effective_sparsity", snapshot.effectiveSparsity},
                               {"prunable_weights", snapshot.prunableWeights}, {"kept_weights", snapshot.keptWeights},
                               {"final_test_accuracy", finalAccuracy}, {"layers", layersJson(snapshot.layers)},
@@ -53,8 +67,29 @@ int runCommand(const RunOptions& options)
               << snapshot.prunableWeights << " prunable weights kept), final test accuracy " << percent(finalAccuracy)
               << "\n";
     std::cout << "wrote " << reportPath << ", " << (out / "model.pt").string() << ", " << (out / "masks.h5").string()
-              << ", " << (out / "checkpoint.h5").string() << ", " << (out / "layers.csv").string() << "\n";
+              << ", " << (out / "checkpoint.h5").string() << ", " << (out / "layers.csv").string() << ", "
+              << sessionPath << "\n";
     return 0;
+}
+
+} // namespace
+
+int runCommand(const RunOptions& options)
+{
+    namespace fs = std::filesystem;
+    auto recipe = core::loadRecipeFile(options.recipe, options.sets);
+    const fs::path out = options.out.empty() ? fs::path("runs") / fs::path(options.recipe).stem() : fs::path(options.out);
+    core::Session session(recipe);
+    return runToEnd(session, out, options.recipe, options.saveScores, options.json);
+}
+
+int resumeCommand(const ResumeOptions& options)
+{
+    namespace fs = std::filesystem;
+    // By default the outputs go next to the session file, where `run` wrote them.
+    const fs::path out = options.out.empty() ? fs::path(options.session).parent_path() : fs::path(options.out);
+    const auto session = core::Session::resume(options.session, options.sets);
+    return runToEnd(*session, out.empty() ? fs::path(".") : out, options.session, options.saveScores, options.json);
 }
 
 } // namespace espalier::cli

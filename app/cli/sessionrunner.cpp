@@ -6,13 +6,14 @@
 namespace espalier::cli {
 
 void runWithProgress(core::Session& session, std::ostream& progress, bool terminal,
-                     const std::function<void()>& onRoundFinished)
+                     const std::function<void()>& onRoundFinished, const std::string& autosavePath)
 {
     installInterruptHandler();
     ProgressPrinter printer(progress, terminal);
     std::size_t roundsSeen = 0;
     bool stopSent = false;
     core::SessionHooks hooks;
+    hooks.autosavePath = autosavePath;
     hooks.onLog = [&](const std::string& line) { printer.onLog(line); };
     hooks.onSnapshot = [&](const core::Snapshot& s) {
         if (interruptRequested() && !stopSent) {

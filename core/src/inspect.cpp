@@ -11,6 +11,7 @@
 #include "hdf5file.h"
 #include "maskfile.h"
 #include "reportfile.h"
+#include "sessionreport.h"
 
 namespace espalier::core {
 
@@ -37,9 +38,9 @@ json summarize(const std::string& path) {
         }
         file.close();
     }
-    if (format != "espalier-report" && format != "espalier-masks")
+    if (format != "espalier-report" && format != "espalier-masks" && format != "espalier-session")
         throw InputError(
-            path + ": neither an Espalier report nor a masks file (" +
+            path + ": neither an Espalier report, session nor masks file (" +
             (format.empty() ? std::string("no 'format' attribute") : "format = '" + format + "'") + ")");
 
     std::vector<MaskData> masks;
@@ -47,7 +48,10 @@ json summarize(const std::string& path) {
     if (format == "espalier-masks") {
         masks = readMasksFile(path);
     } else {
-        LoadedReport report = readReport(path);
+        std::string resume;
+        LoadedReport report = format == "espalier-session" ? readSessionAsReport(path, resume) : readReport(path);
+        if (!resume.empty())
+            summary["resume"] = resume;
         const ReportContent& c = report.content;
         const json recipe = json::parse(c.recipeJson, nullptr, /*allow_exceptions=*/false);
         summary.update({{"created_utc", report.createdUtc},
@@ -191,13 +195,15 @@ std::string field(const std::string& key, const std::string& value) {
 }
 
 std::string render(const json& s) {
-    const bool report = s["format"] == "espalier-report";
+    const bool report = s["format"] != "espalier-masks"; // a session reads like a report of its resume point
+    const bool session = s["format"] == "espalier-session";
     const std::string sparsity = percent(s["sparsity"].get<double>());
     const std::string weights = "kept " + std::to_string(s["kept_weights"].get<std::int64_t>()) + " of " +
                                 std::to_string(s["prunable_weights"].get<std::int64_t>()) +
                                 " prunable weights";
     std::string out =
-        std::string(report ? "Espalier report: " : "Espalier masks: ") + s["file"].get<std::string>() + "\n";
+        std::string(session ? "Espalier session: " : report ? "Espalier report: " : "Espalier masks: ") +
+        s["file"].get<std::string>() + "\n";
     std::string written = "written by Espalier " + s["espalier_version"].get<std::string>();
     if (report)
         written += ", " + s["created_utc"].get<std::string>();
@@ -208,6 +214,9 @@ std::string render(const json& s) {
         for (const char* key : {"model", "dataset", "method"})
             out += field(key, s[key].get<std::string>());
         out += field("seed", std::to_string(s["seed"].get<std::uint64_t>()));
+        if (session)
+            out += field("continues", s["resume"].get<std::string>() + " (espalier-cli resume " +
+                                          s["file"].get<std::string>() + ")");
         out += field("sparsity", sparsity + " (" + weights + ")");
         out += field("effective", percent(s["final_effective_sparsity"].get<double>()) +
                                       " (kept weights on no input→output path count as pruned)");
@@ -266,7 +275,8 @@ std::string render(const json& s) {
         out += "\nEvents (" + std::to_string(s["events"].size()) + ")\n";
         for (const json& e : s["events"])
             out += "  " + e.get<std::string>() + "\n";
-        out += "\nFinal: sparsity " + sparsity + ", test accuracy " +
+        out += std::string(session ? "\nAt the resume point: sparsity " : "\nFinal: sparsity ") + sparsity +
+               ", test accuracy " +
                percent(s["final_test_accuracy"].get<double>()) + "\n";
     } else {
         out += "\nSparsity: " + sparsity + " (" + weights + ")\n";

@@ -1,5 +1,7 @@
 #include "modelexport.h"
 
+#include <sstream>
+
 #include "atomicfile.h"
 #include "maskfile.h"
 #include "reportfile.h"
@@ -8,13 +10,15 @@ namespace espalier::core {
 
 void saveTorchScript(Model& model, const std::string& path)
 {
-    writeAtomically(path, [&](const std::string& tempPath) {
-        try {
-            model.module.save(tempPath);
-        } catch (const c10::Error& e) {
-            throw std::runtime_error("cannot write model " + path + ": " + e.what_without_backtrace());
-        }
-    });
+    // Serialised in memory first: LibTorch's file writer throws from its destructor when the disk
+    // fills up mid-write, which aborts the process; our own atomic write reports it instead.
+    std::ostringstream bytes;
+    try {
+        model.module.save(bytes);
+    } catch (const c10::Error& e) {
+        throw std::runtime_error("cannot write model " + path + ": " + e.what_without_backtrace());
+    }
+    writeFileAtomically(path, bytes.view());
 }
 
 std::vector<MaskData> maskData(const MaskSet& masks, const std::vector<torch::Tensor>& scores)

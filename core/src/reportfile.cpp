@@ -1,7 +1,6 @@
 #include "reportfile.h"
 
 #include <algorithm>
-#include <ctime>
 #include <map>
 #include <stdexcept>
 
@@ -9,6 +8,7 @@
 #include "espalier/core/errors.h"
 #include "hdf5file.h"
 #include "maskfile.h"
+#include "utctime.h"
 
 namespace espalier::core {
 
@@ -16,15 +16,6 @@ namespace {
 
 constexpr const char* kFormat = "espalier-report";
 constexpr std::int64_t kFormatVersion = 1;
-
-std::string utcNow() {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
 
 // Pairs every LayerStats with its mask by name; masks without stats get stats from the mask.
 std::vector<std::pair<LayerStats, MaskData>> pairLayers(const std::string& path,

@@ -36,6 +36,8 @@ public:
     void store(RoundState state);
     [[nodiscard]] const RoundState* find(int round) const;
     [[nodiscard]] std::vector<int> rounds() const;
+    /// Oldest first, rounds ascending.
+    [[nodiscard]] const std::deque<RoundState>& states() const { return m_states; }
 
 private:
     std::deque<RoundState> m_states;

@@ -26,14 +26,22 @@ void Session::Impl::run()
     update([](Snapshot& s) { s.state = SessionState::Running; });
     publish(true);
     safePoint();
-    if (recipe.method == "imp" && impSettingsFrom(recipe.methodParams).rewindEpoch == 0)
-        rewindState = moduleState(); // the original lottery ticket: rewind to initialisation
-    trainPhase("pretrain", 0, recipe.pretrain, nullptr);
-    if (recipe.pretrain.epochs > 0)
-        event("dense model trained for " + std::to_string(recipe.pretrain.epochs) + " epochs");
-    saveRoundState(0);
+    int round = resumePoint.round + 1;
+    std::optional<PhaseResume> pending = std::move(resumeIn); // a session resumed inside a phase
+    resumeIn.reset();
+    if (!resumed || (pending && pending->phase == "pretrain")) {
+        if (!resumed && recipe.method == "imp" && impSettingsFrom(recipe.methodParams).rewindEpoch == 0)
+            rewindState = moduleState(); // the original lottery ticket: rewind to initialisation
+        const auto in = std::move(pending);
+        pending.reset();
+        trainPhase("pretrain", 0, recipe.pretrain, nullptr, in ? in->nextEpoch : 0, {}, in ? &*in : nullptr);
+        if (recipe.pretrain.epochs > 0)
+            event("dense model trained for " + std::to_string(recipe.pretrain.epochs) + " epochs");
+        saveRoundState(0);
+        round = 1;
+    }
     bool restored = false;
-    for (int round = 1;;) {
+    for (;;) {
         try {
             if (restored) {
                 restored = false;
@@ -43,7 +51,9 @@ void Session::Impl::run()
             applyRecipeSteering(round);
             if (round > recipe.rounds)
                 break;
-            pruneRound(round);
+            const auto in = std::move(pending);
+            pending.reset();
+            pruneRound(round, in ? &*in : nullptr);
             ++round;
         } catch (const RollbackRequested& rollback) {
             round = restoreRoundState(rollback.round, rollback.keepRecipe) + 1;
@@ -58,7 +68,10 @@ void Session::Impl::run()
 }
 
 
-Session::Session(Recipe recipe) : m_impl(std::make_unique<Impl>(std::move(recipe)))
+Session::Session(Recipe recipe) : Session(std::move(recipe), true) {}
+
+Session::Session(Recipe recipe, bool importModelFiles)
+    : m_impl(std::make_unique<Impl>(std::move(recipe), importModelFiles))
 {
     try {
         m_impl->load();
@@ -211,6 +224,7 @@ const char* toString(SaveKind kind)
     case SaveKind::Masks: return "masks";
     case SaveKind::SparseCheckpoint: return "sparse checkpoint";
     case SaveKind::LayerCsv: return "layer statistics";
+    case SaveKind::Session: return "session";
     }
     return "file";
 }
@@ -223,6 +237,7 @@ void Session::save(const SaveRequest& request) const
     case SaveKind::Masks: saveMasks(request.path, request.withScores); return;
     case SaveKind::SparseCheckpoint: saveSparseCheckpoint(request.path); return;
     case SaveKind::LayerCsv: saveLayerCsv(request.path); return;
+    case SaveKind::Session: saveSession(request.path); return;
     }
 }
 

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "connectivity.h"
@@ -23,6 +24,7 @@
 #include "runcontrol.h"
 #include "saliencyhistogram.h"
 #include "schedule.h"
+#include "sessionfile.h"
 #include "scoring.h"
 #include "roundhistory.h"
 #include "torchruntime.h"
@@ -44,6 +46,19 @@ inline std::vector<torch::Tensor> cloneTensors(const std::vector<torch::Tensor>&
 struct RollbackRequested {
     int round;
     bool keepRecipe; ///< a refused (blocked) round keeps the steering made since
+};
+
+/// Where a saved session continues: inside `phase` when it is set (the end of its latest epoch),
+/// else the end of `round` (0 = after pretraining); with the recipe, snapshot and branch bookkeeping
+/// of that moment. round -1 without a phase: nothing has run yet.
+struct ResumePoint {
+    int round = -1; ///< the last finished round
+    std::optional<PhaseResume> phase;
+    Recipe recipe;
+    std::size_t appliedSteering = 0;
+    Snapshot snapshot;
+    int branch = 0;
+    int branches = 0;
 };
 
 struct Session::Impl {
@@ -72,12 +87,22 @@ struct Session::Impl {
     int branch = 0;
     int branches = 0; ///< branches created so far
 
+    ResumePoint resumePoint;
+    bool resumed = false; ///< loaded from session.h5: run() continues from resumePoint
+    bool importModelFiles = true; ///< load() applies model.weights / model.masks
+    std::optional<PhaseResume> resumeIn; ///< the phase run() continues inside, once
+    std::int64_t gmpNextPruning = 0;     ///< GMP: index of the next pruning step of the round
+
     mutable std::mutex snapshotMutex;
     Snapshot current; // guarded by snapshotMutex
     const SessionHooks* hooks = nullptr;
     Clock::time_point lastSnapshot{};
 
-    explicit Impl(Recipe r) : recipe(r), initialRecipe(std::move(r)), generator(at::make_generator<at::CPUGeneratorImpl>(recipe.seed)) {}
+    Impl(Recipe r, bool importFiles)
+        : recipe(r), initialRecipe(std::move(r)), generator(at::make_generator<at::CPUGeneratorImpl>(recipe.seed))
+    {
+        importModelFiles = importFiles;
+    }
 
     int threads() const { return resolvedThreads(recipe.threads); }
 
@@ -117,7 +142,8 @@ struct Session::Impl {
         data = loadData(recipe.data, recipe.seed);
         model = makeModel(recipe.model, data.sampleShape, data.numClasses);
         masks = MaskSet(findPrunableTensors(model.module, recipe.exclude));
-        importModelState(recipe.model, model, masks); // model.weights, model.masks
+        if (importModelFiles) // a resumed session takes its weights and masks from session.h5
+            importModelState(recipe.model, model, masks); // model.weights, model.masks
         rebuildConstraints();
         refreshKept();
         current.totalRounds = recipe.rounds;
@@ -247,6 +273,18 @@ struct Session::Impl {
     /// Continues from the end of `round`; returns `round`.
     int restoreRoundState(int round, bool keepRecipe);
     void annotate(int round, const std::string& text);
+    /// The resume point is now the end of `round`; autosaves session.h5 when the hooks ask for it.
+    void markResumePoint(int round);
+    /// The resume point is now the end of a training epoch: `nextEpoch` epochs of the phase done.
+    void markPhasePoint(const std::string& phase, int round, int nextEpoch, std::int64_t steps,
+                        const RoundRecord* record, const Trainer& trainer);
+    /// Copies the recipe, steering, branch and snapshot of this moment into resumePoint.
+    void captureResumeBookkeeping();
+    [[nodiscard]] RoundState currentState(int round) const;
+    /// session.h5 at the resume point, with the steering made since it.
+    [[nodiscard]] SessionFile sessionFile() const;
+    /// Takes over the state of a loaded session file (after load(), before run()).
+    void resumeFrom(const SessionFile& file, const std::string& path, const std::vector<std::string>& overrides);
     [[nodiscard]] LayerTensors copyLayerTensors(const std::string& name) const;
     /// Scores for the next round of the current recipe (not ESPN/GMP); `rng` is the generator to draw from.
     std::vector<torch::Tensor> roundScores(torch::Generator& rng);
@@ -259,17 +297,19 @@ struct Session::Impl {
     std::unique_ptr<EspnMaskDiscovery> discoverEspnMask(int round, double density);
     /// Called after every optimizer step of a phase with the phase's step count (1-based).
     using StepHook = std::function<void(Trainer&, std::int64_t step)>;
+    /// Trains epochs [startEpoch, settings.epochs); `resumeIn` continues a phase saved in session.h5.
     EpochRecord trainPhase(const std::string& phase, int round, const TrainSettings& settings, RoundRecord* roundRecord,
-                           int startEpoch = 0, const StepHook& onStep = {});
+                           int startEpoch = 0, const StepHook& onStep = {}, const PhaseResume* resumeIn = nullptr);
     std::vector<torch::Tensor> moduleState() const;
     void restoreModuleState(const std::vector<torch::Tensor>& state);
-    void pruneGradually(int round, const TrainSettings& settings, RoundRecord& record);
+    void pruneGradually(int round, const TrainSettings& settings, RoundRecord& record, const PhaseResume* resumeIn);
     /// Selects masks from `scores`, checks for layer collapse (per collapse_policy), applies them.
     /// Returns the layers left empty.
     std::vector<std::string> commitMasks(int round, const std::vector<torch::Tensor>& scores, double density,
                                          EspnMaskDiscovery* espn, RoundRecord& record);
     std::vector<torch::Tensor> magnitudeScores() const;
-    void pruneRound(int round);
+    /// Runs round `round`; with `resumeIn`, continues its training where session.h5 left it.
+    void pruneRound(int round, const PhaseResume* resumeIn = nullptr);
     void run();
 };
 

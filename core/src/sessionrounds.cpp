@@ -171,7 +171,7 @@ std::vector<torch::Tensor> Session::Impl::magnitudeScores() const
     return scores;
 }
 
-void Session::Impl::pruneRound(int round)
+void Session::Impl::pruneRound(int round, const PhaseResume* resumeIn)
 {
     const auto start = Clock::now();
     roundsStarted = round;
@@ -187,13 +187,18 @@ void Session::Impl::pruneRound(int round)
     RoundRecord record;
     record.round = round;
     record.targetSparsity = 1.0 - density;
+    if (resumeIn)
+        record = resumeIn->record;
     TrainSettings settings = recipe.train;
     if (round != recipe.rounds)
         settings.epochs = recipe.roundEpochs;
     const std::string phase = round == recipe.rounds ? "finetune" : "round";
 
     if (recipe.method == "gmp") {
-        pruneGradually(round, settings, record);
+        pruneGradually(round, settings, record, resumeIn);
+    } else if (resumeIn) {
+        // The mask of this round was chosen before the session was saved: only training is left.
+        trainPhase(phase, round, settings, &record, resumeIn->nextEpoch, {}, resumeIn);
     } else {
         std::unique_ptr<EspnMaskDiscovery> espn;
         std::vector<torch::Tensor> scores;
@@ -234,7 +239,8 @@ void Session::Impl::pruneRound(int round)
     safePoint();
 }
 
-void Session::Impl::pruneGradually(int round, const TrainSettings& settings, RoundRecord& record)
+void Session::Impl::pruneGradually(int round, const TrainSettings& settings, RoundRecord& record,
+                                   const PhaseResume* resumeIn)
 {
     const auto gmp = gmpSettingsFrom(recipe.methodParams);
     const std::int64_t stepsPerEpoch = (data.train.size() + settings.batch - 1) / settings.batch;
@@ -245,7 +251,9 @@ void Session::Impl::pruneGradually(int round, const TrainSettings& settings, Rou
         throw InputError("method_params: gmp's last pruning step (start_step + steps * frequency = " +
                          std::to_string(gmp.startStep + pruningSteps * gmp.frequency) + ") lies beyond the " +
                          std::to_string(totalSteps) + " optimizer steps of train.epochs");
-    std::int64_t nextPruning = 0;
+    // A member, not a local: session.h5 saves it with the epoch it belongs to.
+    std::int64_t& nextPruning = gmpNextPruning;
+    nextPruning = resumeIn ? resumeIn->gmpNextPruning : 0;
     auto prune = [&](Trainer& trainer, std::int64_t step) {
         // Pruning step j happens after optimizer step t0 + jΔt (the first one after step max(1, t0)).
         if (nextPruning > pruningSteps || step < gmp.startStep + nextPruning * gmp.frequency)
@@ -265,7 +273,7 @@ void Session::Impl::pruneGradually(int round, const TrainSettings& settings, Rou
             log(line.str());
         ++nextPruning;
     };
-    trainPhase("finetune", round, settings, &record, 0, prune);
+    trainPhase("finetune", round, settings, &record, resumeIn ? resumeIn->nextEpoch : 0, prune, resumeIn);
     if (nextPruning <= pruningSteps)
         throw std::logic_error("gmp schedule did not complete");
 }

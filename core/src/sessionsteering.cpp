@@ -235,21 +235,9 @@ void Session::Impl::refuseRound(int round, const std::string& message)
 
 void Session::Impl::saveRoundState(int round)
 {
-    RoundState state;
-    state.round = round;
-    state.module = moduleState();
-    state.masks = cloneTensors(masks.masks());
-    state.previousMasks = cloneTensors(previousMasks);
-    state.scores = cloneTensors(lastScores);
-    state.effectiveKept = effectiveCache;
-    {
-        std::lock_guard lock(recipeMutex);
-        state.recipe = recipe;
-    }
-    state.generator = generator.clone();
-    state.position = position;
-    history.store(std::move(state));
+    history.store(currentState(round));
     update([&](Snapshot& s) { s.rollbackRounds = history.rounds(); });
+    markResumePoint(round);
 }
 
 int Session::Impl::restoreRoundState(int round, bool keepRecipe)
@@ -294,6 +282,7 @@ int Session::Impl::restoreRoundState(int round, bool keepRecipe)
                                          std::to_string(round)
                                    : "rolled back to the end of round " + std::to_string(round) + " (branch " +
                                          std::to_string(branch) + ")");
+    markResumePoint(round);
     return round;
 }
 

@@ -4,18 +4,21 @@
 namespace espalier::core {
 
 EpochRecord Session::Impl::trainPhase(const std::string& phase, int round, const TrainSettings& settings,
-                                      RoundRecord* roundRecord, int startEpoch, const StepHook& onStep)
+                                      RoundRecord* roundRecord, int startEpoch, const StepHook& onStep,
+                                      const PhaseResume* resumeIn)
 {
     EpochRecord last;
     if (settings.epochs <= startEpoch)
         return last;
     Trainer trainer(model, masks, settings);
     trainer.onMasksChanged();
+    if (resumeIn)
+        trainer.setOptimizerState(resumeIn->optimizer); // momentum continues as if never stopped
     update([&](Snapshot& s) {
         s.phase = phase;
         s.totalEpochs = settings.epochs;
     });
-    std::int64_t step = 0;
+    std::int64_t step = resumeIn ? resumeIn->steps : 0;
     for (int epoch = startEpoch; epoch < settings.epochs; ++epoch) {
         update([&](Snapshot& s) { s.epoch = epoch + 1; });
         const auto stats = trainer.trainEpoch(epoch, data.train, generator, [&](const BatchProgress& p) {
@@ -56,6 +59,7 @@ EpochRecord Session::Impl::trainPhase(const std::string& phase, int round, const
         // IMP rewinds to the weights after this pretraining epoch.
         if (phase == "pretrain" && recipe.method == "imp" && epoch + 1 == impSettingsFrom(recipe.methodParams).rewindEpoch)
             rewindState = moduleState();
+        markPhasePoint(phase, round, epoch + 1, step, roundRecord, trainer);
         safePoint();
     }
     return last;

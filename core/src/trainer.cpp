@@ -45,6 +45,76 @@ void Trainer::onMasksChanged()
     m_masks.maskOptimizerState(*m_optimizer);
 }
 
+namespace {
+
+std::string stateKey(const torch::Tensor& parameter)
+{
+    // torch::optim keys its per-parameter state by the parameter's TensorImpl address.
+    return c10::guts::to_string(parameter.unsafeGetTensorImpl());
+}
+
+} // namespace
+
+std::vector<ParamOptimizerState> Trainer::optimizerState() const
+{
+    std::vector<ParamOptimizerState> out;
+    const auto& state = m_optimizer->state();
+    for (const auto& parameter : m_model.parameters()) {
+        ParamOptimizerState slots;
+        const auto it = state.find(stateKey(parameter));
+        if (it != state.end()) {
+            if (const auto* sgd = dynamic_cast<const torch::optim::SGDParamState*>(it->second.get())) {
+                if (sgd->momentum_buffer().defined())
+                    slots["momentum_buffer"] = sgd->momentum_buffer().detach().clone();
+            } else if (const auto* adam = dynamic_cast<const torch::optim::AdamParamState*>(it->second.get())) {
+                slots["step"] = torch::tensor(adam->step(), torch::kLong);
+                slots["exp_avg"] = adam->exp_avg().detach().clone();
+                slots["exp_avg_sq"] = adam->exp_avg_sq().detach().clone();
+                if (adam->max_exp_avg_sq().defined())
+                    slots["max_exp_avg_sq"] = adam->max_exp_avg_sq().detach().clone();
+            }
+        }
+        out.push_back(std::move(slots));
+    }
+    return out;
+}
+
+void Trainer::setOptimizerState(const std::vector<ParamOptimizerState>& saved)
+{
+    auto& state = m_optimizer->state();
+    const auto parameters = m_model.parameters();
+    if (saved.size() != parameters.size())
+        throw std::logic_error("optimizer state for " + std::to_string(saved.size()) + " parameters, the model has " +
+                               std::to_string(parameters.size()));
+    const bool adam = dynamic_cast<torch::optim::Adam*>(m_optimizer.get()) != nullptr;
+    for (std::size_t i = 0; i < parameters.size(); ++i) {
+        const auto& slots = saved[i];
+        const auto key = stateKey(parameters[i]);
+        state.erase(key);
+        if (slots.empty())
+            continue;
+        const auto slot = [&](const char* name) {
+            const auto it = slots.find(name);
+            if (it == slots.end())
+                throw std::logic_error(std::string("optimizer state lacks '") + name + "'");
+            return it->second.clone();
+        };
+        if (adam) {
+            auto param = std::make_unique<torch::optim::AdamParamState>();
+            param->step(slot("step").item<std::int64_t>());
+            param->exp_avg(slot("exp_avg"));
+            param->exp_avg_sq(slot("exp_avg_sq"));
+            if (slots.count("max_exp_avg_sq"))
+                param->max_exp_avg_sq(slot("max_exp_avg_sq"));
+            state[key] = std::move(param);
+        } else {
+            auto param = std::make_unique<torch::optim::SGDParamState>();
+            param->momentum_buffer(slot("momentum_buffer"));
+            state[key] = std::move(param);
+        }
+    }
+}
+
 EpochStats Trainer::trainEpoch(int epoch, const TensorDataset& data, torch::Generator& generator,
                                const BatchCallback& afterBatch)
 {

@@ -2,7 +2,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <torch/torch.h>
 
@@ -35,6 +38,10 @@ struct Evaluation {
     std::int64_t samples = 0;
 };
 
+/// One parameter's optimizer state by slot: SGD "momentum_buffer"; Adam "step" (int64 scalar),
+/// "exp_avg", "exp_avg_sq" (and "max_exp_avg_sq" when defined). Empty before its first step.
+using ParamOptimizerState = std::map<std::string, torch::Tensor>;
+
 /// Masked training with torch::optim (SGD with momentum/Nesterov/weight decay, or Adam) and an
 /// epoch-wise LR schedule. Pruned weights stay exactly zero: gradients are masked before the step,
 /// weights re-zeroed after it, and optimizer state is masked whenever the masks change.
@@ -49,6 +56,11 @@ public:
                           const BatchCallback& afterBatch = {});
     /// Call after the masks changed mid-training.
     void onMasksChanged();
+    /// The optimizer's state per model parameter (module order), cloned: with the epoch, all a
+    /// training phase needs to continue exactly (session.h5).
+    [[nodiscard]] std::vector<ParamOptimizerState> optimizerState() const;
+    /// Puts back what optimizerState() returned for the same model and optimizer.
+    void setOptimizerState(const std::vector<ParamOptimizerState>& state);
 
 private:
     Model& m_model;

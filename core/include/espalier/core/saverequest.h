@@ -11,6 +11,7 @@ enum class SaveKind {
     Masks,  ///< masks.h5 (/masks/<parameter name>, uint8)
     SparseCheckpoint, ///< checkpoint.h5: packed bitmasks + kept values, the rest dense
     LayerCsv,         ///< layers.csv: per-layer statistics
+    Session, ///< session.h5, to continue with Session::resume
 };
 
 /// One file to write: what and where.

@@ -3,6 +3,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "espalier/core/layertensors.h"
 #include "espalier/core/recipe.h"
@@ -25,6 +27,9 @@ struct SessionHooks {
     bool interactive = false;
     /// Receives the outcome of each Session::requestSave.
     std::function<void(const SaveResult&)> onSaved;
+    /// When set, session.h5 is written here at the end of every round and after a rollback; a
+    /// failed write is a warning event and never stops the session.
+    std::string autosavePath;
 };
 
 /// A pruning session: model + data + method + schedule + training settings (a Recipe).
@@ -34,6 +39,15 @@ class Session {
 public:
     /// Loads model and data and validates the recipe; throws InputError naming the bad input.
     explicit Session(Recipe recipe);
+    /// Loads a session saved in session.h5 (saveSession, or the autosave) so that run() continues
+    /// it from its last finished training epoch (or round), exactly as the uninterrupted session
+    /// would have gone on. `overrides` ("key=value", as for recipes) apply to its recipe, e.g. data.root or
+    /// threads. Throws InputError naming the file and the key or tensor that does not fit.
+    static std::unique_ptr<Session> resume(const std::string& sessionPath,
+                                           const std::vector<std::string>& overrides = {});
+    /// The recipe a session.h5 continues with (initial values plus steering), and where it
+    /// continues ("after round 2"), without loading its tensors. Throws InputError like resume().
+    static std::pair<Recipe, std::string> peekSessionFile(const std::string& sessionPath);
     ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
@@ -90,6 +104,10 @@ public:
     void saveSparseCheckpoint(const std::string& path) const;
     /// layers.csv: one row of statistics per prunable tensor, in network order.
     void saveLayerCsv(const std::string& path) const;
+    /// session.h5 (docs/formats.md): weights, masks, optimizer and random state, rollback history,
+    /// records and recipe at the last finished training epoch (or round end), plus the steering made
+    /// since. Session::resume continues from there. While run() executes use requestSave.
+    void saveSession(const std::string& path) const;
     /// Writes one file now; only while run() is not executing. Throws like the save* functions.
     void save(const SaveRequest& request) const;
     /// Writes one file at the next safe point of the running session (also while paused) and hands
@@ -98,6 +116,9 @@ public:
 
 private:
     struct Impl;
+    /// For resume(): `importModelFiles` false skips model.weights / model.masks, which the saved
+    /// state replaces (the files need not exist any more).
+    Session(Recipe recipe, bool importModelFiles);
     std::unique_ptr<Impl> m_impl;
 };
 
