@@ -1,10 +1,15 @@
 #include "hdf5file.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
 #include <utility>
+#include <vector>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "espalier/core/errors.h"
 
@@ -117,6 +122,37 @@ std::string lastError() {
 
 // ---- File ----------------------------------------------------------------------------------
 
+namespace {
+
+constexpr std::size_t kMemoryIncrement = std::size_t(16) << 20; // growth step of an in-memory file
+
+// Writes a finished file image with plain POSIX calls, so every failure comes back with its errno.
+void writeImage(const std::string& path, const std::string& display, const std::vector<char>& image) {
+    const auto fail = [&](const std::string& what) {
+        throw std::runtime_error("cannot write '" + display + "': " + what + ": " + std::strerror(errno));
+    };
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        fail("cannot open " + path);
+    std::size_t done = 0;
+    while (done < image.size()) {
+        const ssize_t n = ::write(fd, image.data() + done, image.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            const int error = errno;
+            ::close(fd);
+            errno = error;
+            fail("writing " + path);
+        }
+        done += std::size_t(n);
+    }
+    if (::close(fd) != 0)
+        fail("closing " + path);
+}
+
+} // namespace
+
 File::File(Id id, std::string display, Mode mode)
     : m_id(std::move(id)), m_display(std::move(display)), m_mode(mode) {}
 
@@ -134,10 +170,14 @@ File File::create(const std::string& path, const std::string& displayPath) {
     H5Pset_file_locking(fapl.get(), false, true);
 #endif
     H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    if (H5Pset_fapl_core(fapl.get(), kMemoryIncrement, /*backing_store=*/false) < 0)
+        throw fail(lastError());
     Id file(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, fcpl.get(), fapl.get()), H5Fclose);
     if (!file.valid())
         throw fail(lastError());
-    return File(std::move(file), displayPath, Mode::Write);
+    File out(std::move(file), displayPath, Mode::Write);
+    out.m_imagePath = path;
+    return out;
 }
 
 File File::open(const std::string& path) {
@@ -174,11 +214,21 @@ Group File::root() const {
 void File::close() {
     if (!m_id.valid())
         return;
-    const bool flushed = m_mode == Mode::Read || H5Fflush(m_id.get(), H5F_SCOPE_LOCAL) >= 0;
-    const std::string flushError = flushed ? std::string() : lastError();
+    if (m_mode == Mode::Read) {
+        H5Fclose(m_id.release());
+        return;
+    }
+    std::vector<char> image;
+    ssize_t size = H5Fflush(m_id.get(), H5F_SCOPE_LOCAL) >= 0 ? H5Fget_file_image(m_id.get(), nullptr, 0) : -1;
+    if (size >= 0) {
+        image.resize(std::size_t(size));
+        size = H5Fget_file_image(m_id.get(), image.data(), image.size());
+    }
+    const std::string imageError = size < 0 ? lastError() : std::string();
     const bool closed = H5Fclose(m_id.release()) >= 0;
-    if (m_mode == Mode::Write && (!flushed || !closed))
-        throw std::runtime_error("cannot write '" + m_display + "': " + (flushed ? lastError() : flushError));
+    if (size < 0 || !closed)
+        throw std::runtime_error("cannot write '" + m_display + "': " + (size < 0 ? imageError : lastError()));
+    writeImage(m_imagePath, m_display, image);
 }
 
 // ---- Node: attributes ----------------------------------------------------------------------

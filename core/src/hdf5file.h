@@ -134,8 +134,10 @@ private:
 /// An open HDF5 file. Closing flushes; a failed flush of a file being written throws.
 class File {
 public:
-    /// Creates (truncates) `path` for writing; errors name `displayPath` (the final file name
-    /// when `path` is a temporary file).
+    /// A new file to be written to `path` by close(); errors name `displayPath` (the final file
+    /// name when `path` is a temporary file). It is built in memory: HDF5 never writes to disk
+    /// itself, so a full disk or a failing device is an error close() reports, not a half-closed
+    /// HDF5 file (which crashed the HDF5 library at exit).
     static File create(const std::string& path, const std::string& displayPath);
     /// Opens a user's file read-only; InputError if it is missing, unreadable or not HDF5.
     static File open(const std::string& path);
@@ -149,6 +151,7 @@ private:
     Id m_id;
     std::string m_display;
     Mode m_mode;
+    std::string m_imagePath; ///< Mode::Write: where close() writes the in-memory file
 };
 
 namespace detail {
