@@ -80,7 +80,8 @@ void MaskInspector::setLayer(core::LayerTensors layer)
 {
     MaskLayout layout(layer.shape);
     const auto numel = std::size_t(layout.numel());
-    if (numel == 0 || layer.weights.size() != numel || layer.mask.size() != numel) {
+    // Weights may be missing (a report stores masks only); a wrong count is a bug upstream.
+    if (numel == 0 || layer.mask.size() != numel || (!layer.weights.empty() && layer.weights.size() != numel)) {
         clear();
         m_title->setText(tr("%1: the tensor's shape and data disagree").arg(QString::fromStdString(layer.name)));
         return;
@@ -130,8 +131,8 @@ void MaskInspector::clear()
 bool MaskInspector::isViewAvailable(View view) const
 {
     switch (view) {
-    case View::Mask:
-    case View::Weights: return hasLayer();
+    case View::Mask: return hasLayer();
+    case View::Weights: return !m_layer.weights.empty();
     case View::Scores: return !m_layer.scores.empty();
     case View::Changes: return !m_layer.previousMask.empty();
     }
@@ -212,7 +213,9 @@ void MaskInspector::updateAvailability()
         const bool available = isViewAvailable(view);
         QString why;
         if (!available && hasLayer())
-            why = view == View::Scores ? tr("This layer has no scores yet") : tr("No previous round to compare with");
+            why = view == View::Weights  ? tr("No weights: a report stores the masks only")
+                  : view == View::Scores ? tr("This layer has no scores yet")
+                                         : tr("No previous round to compare with");
         model->item(row)->setEnabled(available);
         model->item(row)->setToolTip(why);
     }
@@ -230,7 +233,8 @@ std::optional<MaskInspector::CellInfo> MaskInspector::cellAt(double key, double 
     CellInfo cell;
     cell.flatIndex = *flat;
     cell.index = m_layout.unravel(*flat);
-    cell.weight = m_layer.weights[i];
+    if (!m_layer.weights.empty())
+        cell.weight = m_layer.weights[i];
     cell.kept = m_layer.mask[i] != 0;
     if (!m_layer.scores.empty())
         cell.score = m_layer.scores[i];
@@ -241,7 +245,9 @@ std::optional<MaskInspector::CellInfo> MaskInspector::cellAt(double key, double 
 
 QString MaskInspector::describe(const CellInfo& cell)
 {
-    QString text = tr("%1  weight %2").arg(formatIndex(cell.index), QString::number(cell.weight, 'g', 4));
+    QString text = formatIndex(cell.index);
+    if (cell.weight)
+        text += tr("  weight %1").arg(QString::number(*cell.weight, 'g', 4));
     if (cell.score)
         text += tr("  score %1").arg(QString::number(*cell.score, 'g', 3));
     const bool changed = cell.previouslyKept && *cell.previouslyKept != cell.kept;

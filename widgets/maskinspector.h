@@ -36,7 +36,7 @@ public:
     struct CellInfo {
         std::int64_t flatIndex = 0;
         std::vector<std::int64_t> index; ///< in the tensor's shape, e.g. {12, 3, 1, 2}
-        float weight = 0.0F;
+        std::optional<float> weight; ///< none when the tensor came without weights (a report)
         std::optional<float> score;
         bool kept = false;
         std::optional<bool> previouslyKept;

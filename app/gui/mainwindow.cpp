@@ -12,10 +12,12 @@
 #include <QStatusBar>
 #include <QToolBar>
 
+#include "app/gui/exportactions.h"
 #include "app/gui/layerfocus.h"
 #include "app/gui/newsessiondialog.h"
 #include "app/gui/recipelocator.h"
 #include "app/gui/reportcurve.h"
+#include "app/gui/reportwindow.h"
 #include "app/gui/sessioncontroller.h"
 #include "app/gui/windowsettings.h"
 #include "widgets/collapsepanel.h"
@@ -170,7 +172,18 @@ void MainWindow::createMenus()
     });
     m_saveAction->setToolTip(tr("Save the recipe with every change made while it ran; espalier-cli run replays it"));
     m_saveAction->setEnabled(false);
+    m_exports = new ExportActions(m_controller, this);
+    file->addMenu(m_exports->menu());
+    connect(m_exports, &ExportActions::exported, this, [this](const QString& message, bool ok) {
+        m_log->appendMessage(message, ok ? LogView::Severity::Info : LogView::Severity::Error);
+    });
     file->addSeparator();
+    file->addAction(tr("Open re&port…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open a report"), WindowSettings::fileFolder(),
+                                                          tr("Espalier reports (*.h5);;All files (*)"));
+        if (!path.isEmpty())
+            openReport(path);
+    })->setToolTip(tr("Show a report.h5 read-only: layers, masks, histograms, rounds and curves"));
     file->addAction(tr("Overlay a report's &curve…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Overlay a report"), QString(),
                                                           tr("Espalier reports (*.h5);;All files (*)"));
@@ -262,6 +275,25 @@ bool MainWindow::overlayReport(const QString& path)
     return true;
 }
 
+bool MainWindow::openReport(const QString& path)
+{
+    WindowSettings::setFileFolder(path);
+    QString error;
+    ReportWindow* window = ReportWindow::open(path, this, &error);
+    if (!window) {
+        showError(tr("Cannot open the report"), error);
+        return false;
+    }
+    connect(window, &ReportWindow::openAsRecipeRequested, this, [this](const core::Recipe& recipe, const QString& from) {
+        openRecipeFrom(recipe, tr("the recipe of %1").arg(from));
+        raise();
+        activateWindow();
+    });
+    window->show();
+    m_log->appendMessage(tr("Opened report %1").arg(path));
+    return true;
+}
+
 void MainWindow::steer(const core::SteeringChange& change)
 {
     const QString error = m_controller->steer(change);
@@ -315,14 +347,18 @@ void MainWindow::newSession()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     if (!m_document.isEmpty())
         dialog->setRecipe(m_document.recipe());
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        if (m_controller->isActive())
-            m_controller->stop();
-        m_log->appendMessage(tr("New session from the dialog"));
-        m_document.setRecipe(dialog->recipe());
-        useRecipe();
-    });
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { openRecipeFrom(dialog->recipe(), tr("the dialog")); });
     dialog->open();
+}
+
+void MainWindow::openRecipeFrom(const core::Recipe& recipe, const QString& origin)
+{
+    if (m_controller->isActive())
+        m_controller->stop();
+    m_log->appendMessage(tr("New session from %1").arg(origin));
+    m_document.setRecipe(recipe);
+    useRecipe();
 }
 
 bool MainWindow::openDefaultRecipe()

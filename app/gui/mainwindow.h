@@ -29,6 +29,7 @@ class SaliencyHistogramChart;
 
 namespace espalier::app {
 
+class ExportActions;
 class LayerFocus;
 class SessionController;
 
@@ -53,6 +54,11 @@ public:
     void newSession();
     /// Draws the accuracy-vs-sparsity curve of a report.h5 on the sparsity chart, as a baseline.
     bool overlayReport(const QString& path);
+    /// Opens a report.h5 read-only in a ReportWindow; errors go to a message box.
+    bool openReport(const QString& path);
+    /// Prepares a session for a recipe that has no file yet (from the New session dialog or a
+    /// report); `origin` says where it came from in the log.
+    void openRecipeFrom(const core::Recipe& recipe, const QString& origin);
     void startSession();
     /// Quit the application when the session ends (exit code 0 finished, 1 failed, 2 stopped).
     void setQuitWhenDone(bool quit) { m_quitWhenDone = quit; }
@@ -102,6 +108,7 @@ private:
     QAction* m_saveAction = nullptr;
     QAction* m_newAction = nullptr;
     QMenu* m_recentMenu = nullptr;
+    ExportActions* m_exports = nullptr;
     QTimer m_repaintTimer;
     SnapshotPtr m_latest;
     bool m_quitWhenDone = false;

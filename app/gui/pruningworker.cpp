@@ -1,5 +1,7 @@
 #include "app/gui/pruningworker.h"
 
+#include <algorithm>
+
 #include <QLocale>
 
 #include "espalier/core/errors.h"
@@ -20,6 +22,7 @@ PruningWorker::PruningWorker(core::Recipe recipe, QObject* parent) : QObject(par
 {
     qRegisterMetaType<SnapshotPtr>();
     qRegisterMetaType<LayerTensorsPtr>();
+    qRegisterMetaType<core::SaveResult>();
 }
 
 PruningWorker::~PruningWorker()
@@ -122,6 +125,84 @@ void PruningWorker::copyLayerTensors(const QString& name)
     }
 }
 
+namespace {
+
+/// The outcome of `request` for the window: a failure always names the file it was about.
+core::SaveResult saveResult(const core::SaveRequest& request, std::string error)
+{
+    if (!error.empty() && error.find(request.path) == std::string::npos)
+        error = "cannot write " + request.path + ": " + error;
+    return core::SaveResult{request, std::move(error)};
+}
+
+bool sameRequest(const core::SaveRequest& a, const core::SaveRequest& b)
+{
+    return a.kind == b.kind && a.path == b.path && a.withScores == b.withScores;
+}
+
+} // namespace
+
+void PruningWorker::requestSave(const core::SaveRequest& request)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_session && m_running) {
+            m_sessionSaves.push_back(request);
+            m_session->requestSave(request);
+            return;
+        }
+        m_idleSaves.push_back(request);
+    }
+    // Idle, or still loading (then this waits behind prepare()), or about to run (then run() hands
+    // the request to the session and this finds nothing left to do).
+    QMetaObject::invokeMethod(this, [this] { writePendingSaves(); }, Qt::QueuedConnection);
+}
+
+bool PruningWorker::hasSession()
+{
+    std::lock_guard lock(m_mutex);
+    return m_session != nullptr;
+}
+
+void PruningWorker::writePendingSaves()
+{
+    for (;;) {
+        core::SaveRequest request;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_running || m_idleSaves.empty())
+                return;
+            request = m_idleSaves.front();
+            m_idleSaves.erase(m_idleSaves.begin());
+        }
+        std::string error;
+        if (!m_session) {
+            error = tr("the session did not load").toStdString();
+        } else {
+            try {
+                m_session->save(request);
+            } catch (const std::exception& e) {
+                error = errorMessage(e).toStdString();
+            } catch (...) {
+                error = "unknown error";
+            }
+        }
+        Q_EMIT saved(saveResult(request, std::move(error)));
+    }
+}
+
+void PruningWorker::endRun()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_running = false;
+        // The session queued these for a safe point that never came; it will not run again.
+        m_idleSaves.insert(m_idleSaves.begin(), m_sessionSaves.begin(), m_sessionSaves.end());
+        m_sessionSaves.clear();
+    }
+    writePendingSaves();
+}
+
 core::Recipe PruningWorker::currentRecipe()
 {
     std::lock_guard lock(m_mutex);
@@ -206,24 +287,42 @@ void PruningWorker::run()
     hooks.onLayerTensors = [this](const core::LayerTensors& tensors) {
         Q_EMIT layerTensorsReady(std::make_shared<const core::LayerTensors>(tensors));
     };
+    hooks.onSaved = [this](const core::SaveResult& result) {
+        {
+            std::lock_guard lock(m_mutex);
+            const auto same = [&](const core::SaveRequest& r) { return sameRequest(r, result.request); };
+            const auto it = std::find_if(m_sessionSaves.begin(), m_sessionSaves.end(), same);
+            if (it != m_sessionSaves.end())
+                m_sessionSaves.erase(it);
+        }
+        Q_EMIT saved(saveResult(result.request, result.error));
+    };
     hooks.interactive = true; // "block" pauses before the round, so the user can steer around the collapse
     // m_running drops before the terminal signal, so requests made in reaction to it are served.
-    m_running = true;
+    {
+        std::lock_guard lock(m_mutex);
+        m_running = true;
+        for (const core::SaveRequest& request : m_idleSaves) {
+            m_sessionSaves.push_back(request);
+            m_session->requestSave(request);
+        }
+        m_idleSaves.clear();
+    }
     try {
         m_session->run(hooks);
-        m_running = false;
+        endRun();
         Q_EMIT finished();
     } catch (const core::Cancelled&) {
-        m_running = false;
+        endRun();
         Q_EMIT stopped();
     } catch (const core::InputError& error) {
-        m_running = false;
+        endRun();
         Q_EMIT failed(errorMessage(error));
     } catch (const std::exception& error) {
-        m_running = false;
+        endRun();
         Q_EMIT failed(tr("Internal error: %1").arg(errorMessage(error)));
     } catch (...) {
-        m_running = false;
+        endRun();
         Q_EMIT failed(tr("Internal error of unknown type"));
     }
 }

@@ -3,12 +3,14 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include <QObject>
 #include <QString>
 
 #include "app/gui/snapshotptr.h"
 #include "espalier/core/recipe.h"
+#include "espalier/core/saverequest.h"
 #include "espalier/core/steering.h"
 
 namespace espalier::core {
@@ -40,6 +42,11 @@ public:
     void requestLayerTensors(const QString& name);
     /// Asks the running session for the next round's thresholds (Snapshot::previewThresholds). Thread-safe.
     void requestThresholdPreview();
+    /// Writes a file of the session: at its next safe point while it runs or is paused, else at once
+    /// on the worker thread. saved() reports the outcome, also a failure. Thread-safe.
+    void requestSave(const core::SaveRequest& request);
+    /// The session has loaded (and can be saved). Thread-safe.
+    [[nodiscard]] bool hasSession();
     /// The recipe with the steering so far (the initial one before the session has loaded). Thread-safe.
     [[nodiscard]] core::Recipe currentRecipe();
     /// The settings in effect now (steering applied). Thread-safe.
@@ -61,9 +68,14 @@ Q_SIGNALS:
     void stopped();
     void failed(const QString& message);
     void layerTensorsReady(espalier::app::LayerTensorsPtr tensors);
+    /// The outcome of a requestSave; `error` names the path and the reason when it failed.
+    void saved(const espalier::core::SaveResult& result);
 
 private:
     void copyLayerTensors(const QString& name);
+    void writePendingSaves();
+    /// Session::run returned: saves it queued but did not reach a safe point for are written now.
+    void endRun();
 
     enum class Pending { None, Pause, Step };
     bool ensureSession();
@@ -73,6 +85,8 @@ private:
     std::mutex m_mutex;
     std::unique_ptr<core::Session> m_session; // set once on the worker thread; commands read it under m_mutex
     Pending m_pending = Pending::None;        // guarded by m_mutex: a command that came before the session
+    std::vector<core::SaveRequest> m_idleSaves;    // guarded by m_mutex: for writePendingSaves
+    std::vector<core::SaveRequest> m_sessionSaves; // guarded by m_mutex: queued in the running session
     std::atomic<bool> m_stopRequested{false};
     std::atomic<bool> m_running{false}; // Session::run is executing: tensors are copied at its safe points
     QString m_error;       // worker thread only: why loading failed, repeated by a later run()
@@ -83,3 +97,5 @@ private:
 QString errorMessage(const std::exception& error);
 
 } // namespace espalier::app
+
+Q_DECLARE_METATYPE(espalier::core::SaveResult)

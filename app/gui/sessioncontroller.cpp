@@ -110,6 +110,19 @@ void SessionController::requestThresholdPreview()
         m_worker->requestThresholdPreview();
 }
 
+void SessionController::requestSave(const core::SaveRequest& request)
+{
+    if (m_worker)
+        m_worker->requestSave(request);
+    else
+        Q_EMIT saved({request, "cannot write " + request.path + ": there is no session"});
+}
+
+bool SessionController::hasSession() const
+{
+    return m_worker && m_worker->hasSession();
+}
+
 core::Recipe SessionController::currentRecipe() const
 {
     if (m_worker)
@@ -158,6 +171,8 @@ void SessionController::newWorker(bool runNow)
         if (current())
             Q_EMIT layerTensorsReady(tensors);
     });
+    // Not filtered by generation: a file asked for before the next session started was still written.
+    connect(worker, &PruningWorker::saved, this, &SessionController::saved);
     connect(worker, &PruningWorker::prepared, this, [this, current] {
         if (current())
             Q_EMIT prepared();

@@ -7,6 +7,7 @@
 
 #include "app/gui/snapshotptr.h"
 #include "espalier/core/recipe.h"
+#include "espalier/core/saverequest.h"
 #include "espalier/core/steering.h"
 
 class QThread;
@@ -38,6 +39,11 @@ public:
     QString rollback(int round);
     void requestLayerTensors(const QString& name);
     void requestThresholdPreview();
+    /// Writes a report, model or masks file of the session (now when idle, at the next safe point
+    /// while it runs or is paused); saved() follows, also when it fails.
+    void requestSave(const core::SaveRequest& request);
+    /// A session has loaded and can be saved (until another recipe is loaded).
+    [[nodiscard]] bool hasSession() const;
     /// The recipe with the steering so far; the loaded recipe when there is no session.
     [[nodiscard]] core::Recipe currentRecipe() const;
     /// The settings in effect now, for display.
@@ -60,6 +66,8 @@ Q_SIGNALS:
     void stopped();
     void failed(const QString& message);
     void layerTensorsReady(espalier::app::LayerTensorsPtr tensors);
+    /// The outcome of requestSave; `error` (naming the path) is empty on success.
+    void saved(const espalier::core::SaveResult& result);
 
 private:
     void newWorker(bool runNow);

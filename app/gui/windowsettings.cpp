@@ -60,4 +60,15 @@ QString WindowSettings::lastRecipe()
     return QFileInfo::exists(last) ? last : QString();
 }
 
+QString WindowSettings::fileFolder()
+{
+    const QString folder = QSettings().value(QStringLiteral("files/folder")).toString();
+    return QFileInfo(folder).isDir() ? folder : QString();
+}
+
+void WindowSettings::setFileFolder(const QString& path)
+{
+    QSettings().setValue(QStringLiteral("files/folder"), QFileInfo(path).absolutePath());
+}
+
 } // namespace espalier::app

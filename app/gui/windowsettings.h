@@ -7,7 +7,8 @@ class QMainWindow;
 namespace espalier::app {
 
 /// What the window remembers between runs (QSettings, per user): geometry and dock layout, the
-/// recently opened recipes (newest first) and the last recipe. Lives in: GUI thread.
+/// recently opened recipes (newest first), the last recipe and the folder of the last exported or
+/// opened report, model or masks file. Lives in: GUI thread.
 class WindowSettings {
 public:
     static constexpr int kMaxRecent = 8;
@@ -21,6 +22,10 @@ public:
     /// and makes it the last recipe.
     static void addRecentRecipe(const QString& path);
     [[nodiscard]] static QString lastRecipe();
+    /// The folder of the last export or opened report (empty when none was used or it vanished).
+    [[nodiscard]] static QString fileFolder();
+    /// Remembers the folder of `path`, a file the user just chose.
+    static void setFileFolder(const QString& path);
 };
 
 } // namespace espalier::app

@@ -238,7 +238,7 @@ void TestMaskInspector::cellAtMapsBack()
     }
     QVERIFY(info);
     QCOMPARE(info->flatIndex, flat);
-    QCOMPARE(info->weight, layer.weights[std::size_t(flat)]);
+    QCOMPARE(info->weight.value(), layer.weights[std::size_t(flat)]);
     QCOMPARE(info->kept, layer.mask[std::size_t(flat)] != 0);
     QCOMPARE(info->score.value(), layer.scores[std::size_t(flat)]);
     // The index in the tensor's own shape ravels back to the flat index.

@@ -7,7 +7,8 @@
 namespace espalier::core {
 
 /// One prunable tensor copied out of a session as plain values, for the mask inspector. All
-/// vectors are row-major in `shape`; `scores` and `previousMask` are empty when there are none.
+/// vectors are row-major in `shape`; `weights` (a report stores none), `scores` and `previousMask`
+/// are empty when there are none.
 struct LayerTensors {
     std::string name;                     ///< parameter name, e.g. "conv1.weight"
     std::vector<std::int64_t> shape;      ///< e.g. {out, in, kh, kw} for a conv weight
