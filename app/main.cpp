@@ -37,8 +37,9 @@ void parse(QCommandLineParser& parser, const QCoreApplication& app)
     parser.addOption(kQuitWhenDone);
     parser.addOption(kStats);
     parser.addPositionalArgument(QStringLiteral("recipe"),
-                                 QStringLiteral("Recipe (.json) to open instead of the default recipe."),
-                                 QStringLiteral("[recipe]"));
+                                 QStringLiteral("Recipe (.json) to open instead of the default recipe, or a "
+                                                "session.h5 to continue."),
+                                 QStringLiteral("[recipe|session.h5]"));
     parser.process(app); // prints --help/--version or an error and exits
 }
 
@@ -72,7 +73,7 @@ int main(int argc, char** argv)
     QCommandLineParser parser;
     parse(parser, app);
     if (parser.positionalArguments().size() > 1) {
-        std::fputs("espalier: expected at most one recipe\n", stderr);
+        std::fputs("espalier: expected at most one recipe or session\n", stderr);
         return 2;
     }
 
@@ -80,7 +81,10 @@ int main(int argc, char** argv)
     window.setQuitWhenDone(parser.isSet(kQuitWhenDone));
     window.show();
     const QString recipe = parser.positionalArguments().value(0);
-    const bool loaded = recipe.isEmpty() ? window.openDefaultRecipe() : window.openRecipe(recipe);
+    // A session.h5 (HDF5) continues a saved session; anything else is a recipe.
+    const bool loaded = recipe.isEmpty()                       ? window.openDefaultRecipe()
+                        : recipe.endsWith(QLatin1String(".h5")) ? window.openSession(recipe)
+                                                                : window.openRecipe(recipe);
     if (parser.isSet(kAutostart)) {
         if (loaded)
             QTimer::singleShot(0, &window, &espalier::app::MainWindow::startSession);

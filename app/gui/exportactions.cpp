@@ -51,6 +51,11 @@ std::vector<ExportChoice> exportChoices()
         {Kind::LayerCsv, false, ExportActions::tr("&Layer statistics (layers.csv)…"), QStringLiteral("layers.csv"),
          ExportActions::tr("CSV files (*.csv)"), QStringLiteral("exportLayerCsvAction"),
          ExportActions::tr("One row per prunable tensor: shape, kept, density, floor, lock")},
+        {Kind::Session, false, ExportActions::tr("S&ession to continue later (session.h5)…"),
+         QStringLiteral("session.h5"), ExportActions::tr("Espalier sessions (*.h5)"),
+         QStringLiteral("exportSessionAction"),
+         ExportActions::tr("Everything to continue from the last finished epoch: File ▸ Open session… or "
+                           "espalier-cli resume")},
     };
 }
 

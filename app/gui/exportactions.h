@@ -12,7 +12,8 @@ namespace espalier::app {
 
 class SessionController;
 
-/// File ▸ Export: one action per file a session writes (report, model, masks, masks with scores).
+/// File ▸ Export: one action per file a session writes (report, model, masks, masks with scores,
+/// sparse checkpoint, layer statistics, session).
 /// Each asks for a path (a default name in the folder used last), hands the write to the session's
 /// worker and shows the outcome: success in the window's status bar, a failure in a message box
 /// naming the path and the reason. Enabled while a session is loaded. Lives in: GUI thread.

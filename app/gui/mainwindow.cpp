@@ -20,6 +20,7 @@
 #include "app/gui/reportwindow.h"
 #include "app/gui/sessioncontroller.h"
 #include "app/gui/windowsettings.h"
+#include "espalier/core/session.h"
 #include "widgets/collapsepanel.h"
 #include "widgets/curvechart.h"
 #include "widgets/historypanel.h"
@@ -85,6 +86,7 @@ MainWindow::MainWindow(QWidget* parent)
             statusBar()->showMessage(text, 3000);
     });
 
+    m_controller->setAutosaveFolder(WindowSettings::sessionsFolder()); // File ▸ Open session… continues them
     m_runControls->setCanStart(false);
     statusBar()->showMessage(tr("Open a recipe to start"));
     updateTitle();
@@ -161,6 +163,12 @@ void MainWindow::createMenus()
         if (!path.isEmpty())
             openRecipe(path);
     });
+    file->addAction(tr("Open s&ession…"), QKeySequence(tr("Ctrl+Shift+O")), this, [this] {
+            const QString path = QFileDialog::getOpenFileName(this, tr("Open a session"), WindowSettings::sessionsFolder(),
+                                                              tr("Espalier sessions (*.h5);;All files (*)"));
+            if (!path.isEmpty())
+                openSession(path);
+        })->setToolTip(tr("Continue a session from its session.h5 (saved after every round, or with File ▸ Export)"));
     m_recentMenu = file->addMenu(tr("Open &recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     updateRecentMenu();
@@ -323,7 +331,25 @@ bool MainWindow::openRecipe(const QString& path)
     return true;
 }
 
-void MainWindow::useRecipe()
+bool MainWindow::openSession(const QString& path)
+{
+    std::pair<core::Recipe, std::string> peeked;
+    try {
+        peeked = core::Session::peekSessionFile(path.toStdString());
+    } catch (const std::exception& error) {
+        showError(tr("Cannot open the session"), QString::fromStdString(error.what()));
+        return false;
+    }
+    if (m_controller->isActive())
+        m_controller->stop();
+    m_document.setRecipe(peeked.first);
+    m_log->appendMessage(tr("Opened session %1: Start continues it %2")
+                             .arg(path, QString::fromStdString(peeked.second)));
+    useRecipe(path);
+    return true;
+}
+
+void MainWindow::useRecipe(const QString& sessionFile)
 {
     m_recipeView->setRecipe(m_document.recipe(), m_document.path());
     m_latest.reset();
@@ -332,7 +358,7 @@ void MainWindow::useRecipe()
     m_collapse->clear();
     m_history->clear();
     m_warningsSeen = 0;
-    m_controller->load(m_document.recipe());
+    m_controller->loadSession(sessionFile, m_document.recipe());
     m_runControls->setCanStart(true);
     m_saveAction->setEnabled(true);
     repaintFromSnapshot();

@@ -56,6 +56,8 @@ public:
     bool overlayReport(const QString& path);
     /// Opens a report.h5 read-only in a ReportWindow; errors go to a message box.
     bool openReport(const QString& path);
+    /// Loads a session saved in session.h5; Start continues it where it stopped.
+    bool openSession(const QString& path);
     /// Prepares a session for a recipe that has no file yet (from the New session dialog or a
     /// report); `origin` says where it came from in the log.
     void openRecipeFrom(const core::Recipe& recipe, const QString& origin);
@@ -75,7 +77,8 @@ private:
     void createMenus();
     void updateRecentMenu();
     /// Shows the document's recipe and prepares its session.
-    void useRecipe();
+    /// Loads the document's recipe as the session, or continues `sessionFile` (session.h5).
+    void useRecipe(const QString& sessionFile = {});
     void connectSession();
     void connectSteering();
     /// Hands a change to the session; a refusal is shown on the panel and in the log.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <QDir>
+#include <QFileInfo>
 #include <QLocale>
 
 #include "espalier/core/errors.h"
@@ -18,7 +20,9 @@ QString errorMessage(const std::exception& error)
     return message.trimmed();
 }
 
-PruningWorker::PruningWorker(core::Recipe recipe, QObject* parent) : QObject(parent), m_recipe(std::move(recipe))
+PruningWorker::PruningWorker(core::Recipe recipe, QString sessionFile, QString autosavePath, QObject* parent)
+    : QObject(parent), m_recipe(std::move(recipe)), m_sessionFile(std::move(sessionFile)),
+      m_autosavePath(std::move(autosavePath))
 {
     qRegisterMetaType<SnapshotPtr>();
     qRegisterMetaType<LayerTensorsPtr>();
@@ -158,6 +162,20 @@ void PruningWorker::requestSave(const core::SaveRequest& request)
     QMetaObject::invokeMethod(this, [this] { writePendingSaves(); }, Qt::QueuedConnection);
 }
 
+void PruningWorker::saveStoppedSession(const std::string& path)
+{
+    if (path.empty())
+        return;
+    // Stop keeps the work up to the last finished epoch, not only up to the last round.
+    try {
+        m_session->saveSession(path);
+        Q_EMIT logMessage(tr("Saved the stopped session to %1; File ▸ Open session… continues it")
+                              .arg(QString::fromStdString(path)));
+    } catch (const std::exception& error) {
+        Q_EMIT logMessage(tr("Warning: could not save the stopped session: %1").arg(errorMessage(error)));
+    }
+}
+
 bool PruningWorker::hasSession()
 {
     std::lock_guard lock(m_mutex);
@@ -229,7 +247,8 @@ bool PruningWorker::ensureSession()
         return false;
     }
     try {
-        auto session = std::make_unique<core::Session>(m_recipe);
+        auto session = m_sessionFile.isEmpty() ? std::make_unique<core::Session>(m_recipe)
+                                               : core::Session::resume(m_sessionFile.toStdString());
         core::Snapshot first = session->snapshot();
         {
             std::lock_guard lock(m_mutex);
@@ -240,6 +259,8 @@ bool PruningWorker::ensureSession()
                               .arg(first.layers.size())
                               .arg(QLocale().toString(qlonglong(first.prunableWeights)))
                               .arg(QString::fromStdString(m_recipe.data.name)));
+        if (!m_sessionFile.isEmpty())
+            Q_EMIT logMessage(tr("Continues the session saved in %1").arg(m_sessionFile));
         Q_EMIT snapshotReady(std::make_shared<const core::Snapshot>(std::move(first)));
         Q_EMIT prepared();
         return true;
@@ -298,6 +319,16 @@ void PruningWorker::run()
         Q_EMIT saved(saveResult(result.request, result.error));
     };
     hooks.interactive = true; // "block" pauses before the round, so the user can steer around the collapse
+    if (!m_autosavePath.isEmpty()) {
+        if (QDir().mkpath(QFileInfo(m_autosavePath).path())) {
+            hooks.autosavePath = m_autosavePath.toStdString();
+            Q_EMIT logMessage(tr("The session is saved to %1 after every round (File ▸ Open session… continues it)")
+                                  .arg(m_autosavePath));
+        } else {
+            Q_EMIT logMessage(tr("Warning: cannot create %1; the session is not saved automatically")
+                                  .arg(QFileInfo(m_autosavePath).path()));
+        }
+    }
     // m_running drops before the terminal signal, so requests made in reaction to it are served.
     {
         std::lock_guard lock(m_mutex);
@@ -314,6 +345,7 @@ void PruningWorker::run()
         Q_EMIT finished();
     } catch (const core::Cancelled&) {
         endRun();
+        saveStoppedSession(hooks.autosavePath);
         Q_EMIT stopped();
     } catch (const core::InputError& error) {
         endRun();

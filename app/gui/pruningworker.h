@@ -3,6 +3,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include <QObject>
@@ -26,7 +27,11 @@ namespace espalier::app {
 class PruningWorker : public QObject {
     Q_OBJECT
 public:
-    explicit PruningWorker(core::Recipe recipe, QObject* parent = nullptr);
+    /// With a `sessionFile` (session.h5) the session continues from it instead of starting from
+    /// `recipe` (its recipe); with an `autosavePath` the session writes session.h5 there after every
+    /// round.
+    explicit PruningWorker(core::Recipe recipe, QString sessionFile = {}, QString autosavePath = {},
+                           QObject* parent = nullptr);
     ~PruningWorker() override;
 
     void pause();
@@ -74,6 +79,8 @@ Q_SIGNALS:
 private:
     void copyLayerTensors(const QString& name);
     void writePendingSaves();
+    /// After Stop: session.h5 at `path` (the autosave) as of the last finished epoch.
+    void saveStoppedSession(const std::string& path);
     /// Session::run returned: saves it queued but did not reach a safe point for are written now.
     void endRun();
 
@@ -82,6 +89,8 @@ private:
     void applyPending();
 
     const core::Recipe m_recipe;
+    const QString m_sessionFile;
+    const QString m_autosavePath;
     std::mutex m_mutex;
     std::unique_ptr<core::Session> m_session; // set once on the worker thread; commands read it under m_mutex
     Pending m_pending = Pending::None;        // guarded by m_mutex: a command that came before the session

@@ -1,5 +1,8 @@
 #include "app/gui/sessioncontroller.h"
 
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
 #include <QThread>
 
 #include "app/gui/pruningworker.h"
@@ -23,8 +26,14 @@ SessionController::~SessionController()
 
 void SessionController::load(const core::Recipe& recipe)
 {
+    loadSession({}, recipe);
+}
+
+void SessionController::loadSession(const QString& sessionFile, const core::Recipe& recipe)
+{
     discardWorker();
     m_recipe = recipe;
+    m_sessionFile = sessionFile;
     setState(SessionState::Idle);
     newWorker(/*runNow=*/false);
 }
@@ -149,9 +158,24 @@ bool SessionController::isActive() const
     return m_state == SessionState::Running || m_state == SessionState::Paused;
 }
 
+QString SessionController::autosavePath() const
+{
+    if (!m_sessionFile.isEmpty())
+        return m_sessionFile;
+    if (m_autosaveFolder.isEmpty())
+        return {};
+    // e.g. sessions/lenet300-snip-20261130-114502/session.h5; the worker creates the folder when it runs.
+    const QString name = QString::fromStdString(m_recipe->model.name + "-" + m_recipe->method);
+    const QString folder = QDir(m_autosaveFolder)
+                               .filePath(QFileInfo(name).fileName() + QLatin1Char('-') +
+                                         QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")));
+    return QDir(folder).filePath(QStringLiteral("session.h5"));
+}
+
 void SessionController::newWorker(bool runNow)
 {
-    auto* worker = new PruningWorker(*m_recipe);
+    auto* worker = new PruningWorker(*m_recipe, m_sessionFile, autosavePath());
+    m_sessionFile.clear(); // a later start runs the recipe afresh
     worker->moveToThread(m_thread);
     m_worker = worker;
     m_workerRan = false;

@@ -29,6 +29,12 @@ public:
 
     /// Discards the current session (stopping it if it runs) and prepares one for `recipe`.
     void load(const core::Recipe& recipe);
+    /// The same for a session saved in session.h5 (whose recipe is `recipe`): its first start
+    /// continues it; a later start runs the recipe afresh.
+    void loadSession(const QString& sessionFile, const core::Recipe& recipe);
+    /// Every session started here writes session.h5 after each round into a folder of its own
+    /// under `folder` (a continued session back into its own file); empty: no autosave.
+    void setAutosaveFolder(const QString& folder) { m_autosaveFolder = folder; }
     void start();
     void pause();
     void resume();
@@ -71,6 +77,7 @@ Q_SIGNALS:
 
 private:
     void newWorker(bool runNow);
+    [[nodiscard]] QString autosavePath() const;
     void discardWorker();
     void setState(core::SessionState state);
     void onSnapshot(const SnapshotPtr& snapshot);
@@ -78,6 +85,8 @@ private:
     QThread* m_thread;
     QPointer<PruningWorker> m_worker;
     std::optional<core::Recipe> m_recipe;
+    QString m_sessionFile;    // the next worker continues this session.h5
+    QString m_autosaveFolder;
     quint64 m_generation = 0; // signals of a discarded worker carry an older generation
     bool m_workerRan = false;
     core::SessionState m_state = core::SessionState::Idle;

@@ -3,6 +3,7 @@
 #include <QFileInfo>
 #include <QMainWindow>
 #include <QSettings>
+#include <QStandardPaths>
 
 namespace espalier::app {
 
@@ -58,6 +59,11 @@ QString WindowSettings::lastRecipe()
 {
     const QString last = QSettings().value(QStringLiteral("recent/last")).toString();
     return QFileInfo::exists(last) ? last : QString();
+}
+
+QString WindowSettings::sessionsFolder()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/sessions");
 }
 
 QString WindowSettings::fileFolder()

@@ -24,6 +24,8 @@ public:
     [[nodiscard]] static QString lastRecipe();
     /// The folder of the last export or opened report (empty when none was used or it vanished).
     [[nodiscard]] static QString fileFolder();
+    /// Where sessions are saved after every round: <app data>/sessions.
+    [[nodiscard]] static QString sessionsFolder();
     /// Remembers the folder of `path`, a file the user just chose.
     static void setFileFolder(const QString& path);
 };

@@ -152,7 +152,11 @@ std::string historyName(const RoundState& state)
 std::string resumeDescription(const SessionFile& file)
 {
     if (file.phase)
-        return "after " + file.phase->phase + " epoch " + std::to_string(file.phase->nextEpoch) +
+        return "after " +
+               std::string(file.phase->phase == "pretrain" ? "pretraining"
+                           : file.phase->phase == "round"  ? "training"
+                                                           : "fine-tuning") +
+               " epoch " + std::to_string(file.phase->nextEpoch) +
                (file.phase->round > 0 ? " of round " + std::to_string(file.phase->round) : std::string());
     if (file.resumeRound < 0)
         return "from the start";

@@ -145,6 +145,17 @@ QString checkWritten(const SaveRequest& request, double sparsity)
                 return QStringLiteral("CSV sparsity %1").arg(1.0 - kept / numel);
             return {};
         }
+        case SaveKind::Session: {
+            const QJsonObject session =
+                QJsonDocument::fromJson(QByteArray::fromStdString(espalier::core::inspectFileJson(request.path)))
+                    .object();
+            if (session.value(QStringLiteral("format")).toString() != QLatin1String("espalier-session"))
+                return QStringLiteral("not a session file");
+            const double stored = session.value(QStringLiteral("sparsity")).toDouble();
+            if (std::abs(stored - sparsity) > 1e-3)
+                return QStringLiteral("session sparsity %1").arg(stored);
+            return {};
+        }
         default: return QStringLiteral("no check for this kind");
         }
     } catch (const std::exception& error) {
@@ -183,7 +194,7 @@ void TestExportActions::disabledUntilASessionLoads()
 {
     Window w;
     QMenu* menu = w.exports->menu();
-    QCOMPARE(menu->actions().size(), 6);
+    QCOMPARE(menu->actions().size(), 7);
     for (QAction* action : menu->actions())
         QVERIFY2(!action->isEnabled(), qPrintable(action->text()));
     QVERIFY(w.load(espalier::testing::syntheticRecipe()));
@@ -209,6 +220,7 @@ void TestExportActions::exportsEachKindWhenIdle_data()
     QTest::addRow("masks with scores") << SaveKind::Masks << true << QStringLiteral("scores.h5");
     QTest::addRow("sparse checkpoint") << SaveKind::SparseCheckpoint << false << QStringLiteral("checkpoint.h5");
     QTest::addRow("layer statistics") << SaveKind::LayerCsv << false << QStringLiteral("layers.csv");
+    QTest::addRow("session") << SaveKind::Session << false << QStringLiteral("session.h5");
 }
 
 void TestExportActions::exportsEachKindWhenIdle()

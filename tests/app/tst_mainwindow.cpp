@@ -12,6 +12,7 @@
 #include "app/gui/mainwindow.h"
 #include "app/gui/sessioncontroller.h"
 #include "espalier/core/recipe.h"
+#include "espalier/core/session.h"
 #include "widgets/densitychart.h"
 #include "widgets/logview.h"
 
@@ -95,6 +96,7 @@ private Q_SLOTS:
     void missingDataFailsAndWindowSurvives();
     void invalidRecipeFileIsRejected();
     void saveRecipeWritesWhatItRuns();
+    void stoppedSessionContinuesFromItsAutosave();
     void closeWhileRunningJoinsTheWorker();
     void deleteWhileRunningDoesNotCrash();
 
@@ -225,6 +227,51 @@ void TestMainWindow::invalidRecipeFileIsRejected()
     QVERIFY2(box->text().contains(QStringLiteral("target_sparsty")), qPrintable(box->text()));
     QVERIFY(!button(window, "startButton")->isEnabled());
     QVERIFY(!window.openRecipe(m_dir->filePath(QStringLiteral("absent.json"))));
+    QVERIFY(window.isVisible());
+}
+
+void TestMainWindow::stoppedSessionContinuesFromItsAutosave()
+{
+    MainWindow& window = *m_window;
+    Recipe recipe = syntheticRecipe();
+    recipe.rounds = 3;
+    recipe.roundEpochs = 1;
+    espalier::core::Session straight(recipe);
+    straight.run();
+
+    QVERIFY(window.openRecipe(writeRecipe(*m_dir, QStringLiteral("three.json"), recipe)));
+    QTest::mouseClick(button(window, "startButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(window.latestSnapshot() && window.latestSnapshot()->rounds.size() >= 1, kTimeoutMs);
+    window.controller()->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.controller()->isActive(), kTimeoutMs);
+    // The log names the autosave: "The session is saved to <path> after every round ...".
+    const QString log = logText(window);
+    const QString marker = QStringLiteral("The session is saved to ");
+    const int at = log.indexOf(marker);
+    QVERIFY2(at >= 0, qPrintable(log));
+    const QString path = log.mid(at + marker.size()).section(QStringLiteral(" after every round"), 0, 0);
+    QVERIFY2(QFile::exists(path), qPrintable(path));
+
+    QVERIFY(window.openSession(path));
+    QTRY_COMPARE_WITH_TIMEOUT(layerRows(window), 3, kTimeoutMs);
+    QVERIFY(window.latestSnapshot()->rounds.size() >= 1); // the finished rounds are on screen before Start
+    QTest::mouseClick(button(window, "startButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(window.controller()->state(), SessionState::Finished, kTimeoutMs);
+    const auto& a = straight.snapshot();
+    const auto& b = *window.latestSnapshot();
+    QCOMPARE(b.rounds.size(), a.rounds.size());
+    QCOMPARE(b.keptWeights, a.keptWeights);
+    QVERIFY(b.rounds.back().testAccuracy == a.rounds.back().testAccuracy); // exactly
+    QVERIFY(logText(window).contains(QStringLiteral("Continues the session saved in")));
+
+    const QString garbage = m_dir->filePath(QStringLiteral("garbage.h5"));
+    QFile file(garbage);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("not a session");
+    file.close();
+    QVERIFY(!window.openSession(garbage));
+    auto* box = window.findChild<QMessageBox*>(QStringLiteral("errorBox"));
+    QVERIFY(box && box->text().contains(QStringLiteral("garbage.h5")));
     QVERIFY(window.isVisible());
 }
 
