@@ -281,6 +281,8 @@ struct Session::Impl {
     /// Copies the recipe, steering, branch and snapshot of this moment into resumePoint.
     void captureResumeBookkeeping();
     [[nodiscard]] RoundState currentState(int round) const;
+    /// Puts the weights, masks, scores and random state of `state` into effect (rollback, resume).
+    void applyState(const RoundState& state);
     /// session.h5 at the resume point, with the steering made since it.
     [[nodiscard]] SessionFile sessionFile() const;
     /// Takes over the state of a loaded session file (after load(), before run()).

@@ -66,6 +66,17 @@ RoundState Session::Impl::currentState(int round) const
     return state;
 }
 
+void Session::Impl::applyState(const RoundState& state)
+{
+    restoreModuleState(state.module);
+    masks.setMasks(cloneTensors(state.masks));
+    masks.applyToWeights();
+    previousMasks = cloneTensors(state.previousMasks);
+    lastScores = cloneTensors(state.scores);
+    effectiveCache = state.effectiveKept;
+    generator = state.generator.clone();
+}
+
 void Session::Impl::captureResumeBookkeeping()
 {
     {
@@ -165,13 +176,7 @@ void Session::Impl::resumeFrom(const SessionFile& file, const std::string& path,
     }
 
     const RoundState* state = file.phase ? &file.phase->state : history.find(file.resumeRound);
-    restoreModuleState(state->module);
-    masks.setMasks(cloneTensors(state->masks));
-    masks.applyToWeights();
-    previousMasks = cloneTensors(state->previousMasks);
-    lastScores = cloneTensors(state->scores);
-    effectiveCache = state->effectiveKept;
-    generator = state->generator.clone();
+    applyState(*state);
     if (!file.rewindState.empty())
         rewindState = cloneTensors(file.rewindState);
     {

@@ -245,13 +245,7 @@ int Session::Impl::restoreRoundState(int round, bool keepRecipe)
     const RoundState* state = history.find(round);
     if (!state)
         throw std::logic_error("round " + std::to_string(round) + " is not in the rollback history");
-    restoreModuleState(state->module);
-    masks.setMasks(cloneTensors(state->masks));
-    masks.applyToWeights();
-    previousMasks = cloneTensors(state->previousMasks);
-    lastScores = cloneTensors(state->scores);
-    effectiveCache = state->effectiveKept;
-    generator = state->generator.clone();
+    applyState(*state);
     if (!keepRecipe) {
         std::lock_guard lock(recipeMutex);
         recipe = state->recipe;

@@ -2,11 +2,13 @@
 // Helpers shared by the core tests that drive a Session from another thread.
 
 #include <chrono>
+#include <functional>
 #include <thread>
 #include <vector>
 
 #include <QString>
 
+#include "espalier/core/errors.h"
 #include "espalier/core/session.h"
 #include "torch_pch.h"
 
@@ -52,6 +54,28 @@ inline std::vector<torch::Tensor> savedParameters(const Session& session, const 
     for (const auto& p : torch::jit::load(path.toStdString()).parameters())
         params.push_back(p.detach().clone());
     return params;
+}
+
+/// Every tensor equal, bit for bit.
+inline bool sameTensors(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (!torch::equal(a[i], b[i]))
+            return false;
+    return true;
+}
+
+/// The message of the InputError `f` throws; empty when it throws none.
+inline QString inputErrorOf(const std::function<void()>& f)
+{
+    try {
+        f();
+    } catch (const InputError& e) {
+        return QString::fromStdString(e.what());
+    }
+    return {};
 }
 
 } // namespace espalier::core::testing

@@ -20,6 +20,8 @@
 #include "torch_pch.h"
 
 using namespace espalier::core;
+using espalier::core::testing::inputErrorOf;
+using espalier::core::testing::sameTensors;
 using espalier::core::testing::savedParameters;
 using espalier::core::testing::syntheticRecipe;
 using espalier::core::testing::waitFor;
@@ -37,16 +39,6 @@ Recipe threeRounds(const std::string& method)
     if (method == "imp")
         r.methodParams = {{"rewind_epoch", 1.0}};
     return r;
-}
-
-bool sameTensors(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (!torch::equal(a[i], b[i]))
-            return false;
-    return true;
 }
 
 // Bit for bit: QCOMPARE on doubles is a fuzzy compare.
@@ -74,16 +66,6 @@ void runAndStopAfter(const Recipe& recipe, std::size_t rounds, const std::string
             session.stop();
     };
     QVERIFY_THROWS_EXCEPTION(Cancelled, session.run(hooks));
-}
-
-QString inputErrorOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const InputError& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
 }
 
 } // namespace

@@ -16,6 +16,8 @@
 #include "torch_pch.h"
 
 using namespace espalier::core;
+using espalier::core::testing::inputErrorOf;
+using espalier::core::testing::sameTensors;
 using espalier::core::testing::savedParameters;
 using espalier::core::testing::syntheticRecipe;
 using espalier::core::testing::waitFor;
@@ -33,26 +35,6 @@ Recipe threeRounds()
 bool pausedAfter(const Snapshot& s, std::size_t rounds, int branch = 0)
 {
     return s.state == SessionState::Paused && s.rounds.size() == rounds && s.branch == branch;
-}
-
-bool sameParameters(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (!torch::equal(a[i], b[i]))
-            return false;
-    return true;
-}
-
-QString messageOf(const std::function<void()>& f)
-{
-    try {
-        f();
-    } catch (const InputError& e) {
-        return QString::fromStdString(e.what());
-    }
-    return {};
 }
 
 } // namespace
@@ -99,7 +81,7 @@ void TestSteering::thresholdPreviewIsTheNextRoundsAndChangesNothing()
     }
     session.resume();
     worker.join();
-    QVERIFY(sameParameters(savedParameters(session, dir.filePath("a.pt")), savedParameters(straight, dir.filePath("b.pt"))));
+    QVERIFY(sameTensors(savedParameters(session, dir.filePath("a.pt")), savedParameters(straight, dir.filePath("b.pt"))));
 }
 
 void TestSteering::targetChangeAppliesFromNextRoundAndReplays()
@@ -146,7 +128,7 @@ void TestSteering::targetChangeAppliesFromNextRoundAndReplays()
     Session replay(parseRecipe(recipeToJson(steered), "steered"));
     replay.run();
     QCOMPARE(replay.snapshot().keptWeights, s.keptWeights);
-    QVERIFY(sameParameters(savedParameters(session, dir.filePath("a.pt")), savedParameters(replay, dir.filePath("b.pt"))));
+    QVERIFY(sameTensors(savedParameters(session, dir.filePath("a.pt")), savedParameters(replay, dir.filePath("b.pt"))));
 }
 
 void TestSteering::badChangesAreRefusedAtOnce()
@@ -154,19 +136,19 @@ void TestSteering::badChangesAreRefusedAtOnce()
     Session session(threeRounds());
     SteeringChange unknown;
     unknown.locks = {{"fc9.weight", true}};
-    QVERIFY(messageOf([&] { session.steer(unknown); }).contains(QStringLiteral("fc9.weight")));
+    QVERIFY(inputErrorOf([&] { session.steer(unknown); }).contains(QStringLiteral("fc9.weight")));
     SteeringChange toEspn;
     toEspn.method = "espn-finetune";
-    QVERIFY(messageOf([&] { session.steer(toEspn); }).contains(QStringLiteral("espn-finetune")));
+    QVERIFY(inputErrorOf([&] { session.steer(toEspn); }).contains(QStringLiteral("espn-finetune")));
     SteeringChange tooSparse;
     tooSparse.targetSparsity = 1.5;
-    QVERIFY(messageOf([&] { session.steer(tooSparse); }).contains(QStringLiteral("target_sparsity")));
+    QVERIFY(inputErrorOf([&] { session.steer(tooSparse); }).contains(QStringLiteral("target_sparsity")));
     SteeringChange badParam;
     badParam.method = "snip";
     badParam.methodParams = std::map<std::string, double>{{"temprature", 1.0}};
-    QVERIFY(messageOf([&] { session.steer(badParam); }).contains(QStringLiteral("temprature")));
-    QVERIFY(messageOf([&] { session.steer(SteeringChange{}); }).contains(QStringLiteral("nothing")));
-    QVERIFY(messageOf([&] { session.rollback(1); }).contains(QStringLiteral("round 1")));
+    QVERIFY(inputErrorOf([&] { session.steer(badParam); }).contains(QStringLiteral("temprature")));
+    QVERIFY(inputErrorOf([&] { session.steer(SteeringChange{}); }).contains(QStringLiteral("nothing")));
+    QVERIFY(inputErrorOf([&] { session.rollback(1); }).contains(QStringLiteral("round 1")));
 }
 
 void TestSteering::rollbackRestoresStateAndBranches()
@@ -199,7 +181,7 @@ void TestSteering::rollbackRestoresStateAndBranches()
     QCOMPARE(s.rounds[3].round, 3);
     QCOMPARE(s.rounds[2].position, s.rounds[1].position);
     // Restored weights, masks and random state: the new branch ends exactly where a straight run does.
-    QVERIFY(sameParameters(savedParameters(session, dir.filePath("a.pt")), savedParameters(straight, dir.filePath("b.pt"))));
+    QVERIFY(sameTensors(savedParameters(session, dir.filePath("a.pt")), savedParameters(straight, dir.filePath("b.pt"))));
     QCOMPARE(s.rounds[3].testAccuracy, straight.snapshot().rounds[2].testAccuracy);
 }
 
