@@ -6,6 +6,7 @@
 
 #include "hdf5file.h"
 #include "sparsecheckpoint.h"
+#include "summarytext.h"
 
 namespace espalier::core {
 
@@ -13,49 +14,11 @@ namespace {
 
 using nlohmann::json;
 
-std::string percent(double fraction)
-{
-    char text[32];
-    std::snprintf(text, sizeof text, "%.2f %%", fraction * 100.0);
-    return text;
-}
-
 std::string kib(std::int64_t bytes)
 {
     char text[32];
     std::snprintf(text, sizeof text, "%.1f KiB", double(bytes) / 1024.0);
     return text;
-}
-
-std::string shapeText(const json& shape)
-{
-    std::string text;
-    for (const json& d : shape) {
-        if (!text.empty())
-            text += 'x';
-        text += std::to_string(d.get<std::int64_t>());
-    }
-    return text.empty() ? std::string("scalar") : text;
-}
-
-// Name left-aligned, numbers right-aligned, two spaces between columns.
-std::string table(const std::vector<std::vector<std::string>>& rows)
-{
-    std::vector<std::size_t> widths(rows.front().size(), 0);
-    for (const auto& row : rows)
-        for (std::size_t c = 0; c < row.size(); ++c)
-            widths[c] = std::max(widths[c], row[c].size());
-    std::string out;
-    for (const auto& row : rows) {
-        std::string line;
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            const std::string pad(widths[c] - row[c].size(), ' ');
-            line += "  " + (c < 2 ? row[c] + pad : pad + row[c]);
-        }
-        line.erase(line.find_last_not_of(' ') + 1);
-        out += line + "\n";
-    }
-    return out;
 }
 
 } // namespace
@@ -132,7 +95,7 @@ std::string renderSparseCheckpoint(const json& s)
                         std::to_string(l["kept"].get<std::int64_t>()), percent(l["density"].get<double>())});
     rows.push_back({"total", "", std::to_string(s["prunable_weights"].get<std::int64_t>()),
                     std::to_string(s["kept_weights"].get<std::int64_t>()), percent(s["density"].get<double>())});
-    out += "\nSparse tensors (" + std::to_string(s["layers"].size()) + ")\n" + table(rows);
+    out += "\nSparse tensors (" + std::to_string(s["layers"].size()) + ")\n" + table(rows, 2);
     out += "\nDense tensors: " + std::to_string(s["dense_tensors"].get<std::int64_t>()) + " (" +
            std::to_string(s["dense_values"].get<std::int64_t>()) + " values: biases, norms, unpruned layers)\n";
     out += "\nSparsity: " + percent(s["sparsity"].get<double>()) + " (kept " +

@@ -12,6 +12,7 @@
 #include "maskfile.h"
 #include "reportfile.h"
 #include "sessionreport.h"
+#include "summarytext.h"
 
 namespace espalier::core {
 
@@ -139,55 +140,6 @@ json summarize(const std::string& path) {
         warnings.push_back("stored final_sparsity differs from the sparsity of the stored masks");
     summary["warnings"] = warnings;
     return summary;
-}
-
-std::string percent(double fraction) {
-    if (std::isnan(fraction))
-        return "-";
-    char text[32];
-    std::snprintf(text, sizeof text, "%.2f %%", fraction * 100.0);
-    return text;
-}
-
-std::string fixed(double value, int decimals) {
-    if (std::isnan(value))
-        return "-";
-    char text[48];
-    std::snprintf(text, sizeof text, "%.*f", decimals, value);
-    return text;
-}
-
-std::string shapeText(const json& shape) {
-    std::string text;
-    for (const json& d : shape) {
-        if (!text.empty())
-            text += 'x';
-        text += std::to_string(d.get<std::int64_t>());
-    }
-    return text.empty() ? std::string("scalar") : text;
-}
-
-// Rows[0] is the header; the first `left` columns are left-aligned, the rest right-aligned.
-std::string table(const std::vector<std::vector<std::string>>& rows, std::size_t left = 1) {
-    std::vector<std::size_t> widths;
-    for (const auto& row : rows) {
-        widths.resize(std::max(widths.size(), row.size()), 0);
-        for (std::size_t c = 0; c < row.size(); ++c)
-            widths[c] = std::max(widths[c], row[c].size());
-    }
-    std::string out;
-    for (const auto& row : rows) {
-        std::string line;
-        for (std::size_t c = 0; c < row.size(); ++c) {
-            const std::string pad(widths[c] - row[c].size(), ' ');
-            line += "  ";
-            line += c < left ? row[c] : pad;
-            line += c < left ? pad : row[c];
-        }
-        line.erase(line.find_last_not_of(' ') + 1);
-        out += line + "\n";
-    }
-    return out;
 }
 
 std::string field(const std::string& key, const std::string& value) {

@@ -13,24 +13,8 @@ import h5py
 import numpy as np
 import torch
 
-from interop_common import FASHION_ROOT, read_idx
+from interop_common import FASHION_ROOT, read_idx, cli, expect, failures
 
-failures = []
-
-
-def cli(binary, *args, expect=0):
-    done = subprocess.run([binary, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    print("$ espalier-cli", " ".join(args), "->", done.returncode, flush=True)
-    if done.returncode != expect:
-        print(done.stdout, done.stderr)
-        sys.exit(f"espalier-cli {args[0]}: exit {done.returncode}, expected {expect}")
-    return done
-
-
-def expect(condition, message):
-    print(("ok   " if condition else "FAIL ") + message, flush=True)
-    if not condition:
-        failures.append(message)
 
 
 def decode_checkpoint(path):

@@ -16,10 +16,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torch.nn.utils.prune as prune
 
-from interop_common import FASHION_ROOT, fashion_batch, read_idx
+from interop_common import FASHION_ROOT, fashion_batch, read_idx, cli, expect, failures
 
 AMOUNTS = {"fc1": 0.9, "fc2": 0.8, "fc3": 0.5}
-failures = []
 
 
 class LeNet300(nn.Module):
@@ -32,21 +31,6 @@ class LeNet300(nn.Module):
     def forward(self, x):
         x = torch.flatten(x, 1)
         return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
-
-
-def cli(binary, *args, expect=0):
-    done = subprocess.run([binary, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    print("$ espalier-cli", " ".join(args), "->", done.returncode, flush=True)
-    if done.returncode != expect:
-        print(done.stdout, done.stderr)
-        sys.exit(f"espalier-cli {args[0]}: exit {done.returncode}, expected {expect}")
-    return done
-
-
-def expect(condition, message):
-    print(("ok   " if condition else "FAIL ") + message, flush=True)
-    if not condition:
-        failures.append(message)
 
 
 def test_set():

@@ -14,23 +14,7 @@ import h5py
 import numpy as np
 import torch
 
-failures = []
-
-
-def expect(condition, message):
-    print(("ok   " if condition else "FAIL ") + message, flush=True)
-    if not condition:
-        failures.append(message)
-
-
-def run(binary, *args, expect_code=0):
-    done = subprocess.run([binary, *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    print("$ espalier-cli", " ".join(args), "->", done.returncode, flush=True)
-    if done.returncode != expect_code:
-        print(done.stdout)
-        sys.exit(f"espalier-cli {args[0]} exited {done.returncode}, expected {expect_code}")
-    return done.stdout
-
+from interop_common import cli, expect, failures
 
 def interrupted_run(binary, recipe, out):
     """Starts `run`, sends SIGINT once round 1's report exists, returns the exit code."""
@@ -63,7 +47,7 @@ def main():
         with open(path, "w") as f:
             json.dump(recipe, f)
         straight, broken = os.path.join(work, "straight"), os.path.join(work, "broken")
-        run(binary, "run", path, "--out", straight)
+        cli(binary, "run", path, "--out", straight)
 
         code, output = interrupted_run(binary, path, broken)
         expect(code == 1, f"Ctrl-C stops the run with exit code 1 (got {code})")
@@ -96,7 +80,7 @@ def main():
             expect(len(snapshot["rounds"]) == resume_round, "the snapshot holds the finished rounds' records")
         expect("espalier-cli resume" in output, "the interrupted run says how to continue")
 
-        run(binary, "resume", session)
+        cli(binary, "resume", session)
         a, b = model_tensors(os.path.join(straight, "model.pt")), model_tensors(os.path.join(broken, "model.pt"))
         expect(a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a),
                "the resumed run's model.pt equals the uninterrupted run's, bit for bit")

@@ -68,3 +68,23 @@ def fashion_batch(n):
     x = torch.from_numpy(images.astype(np.float32) / 255.0).unsqueeze(1)
     x = (x - 0.28604) / 0.35302
     return x, torch.from_numpy(labels.astype(np.int64))
+
+
+failures = []
+
+
+def expect(condition, message):
+    """Records a failed check (the script exits non-zero at its end) and prints every check."""
+    print(("ok   " if condition else "FAIL ") + message, flush=True)
+    if not condition:
+        failures.append(message)
+
+
+def cli(binary, *args, expect=0):
+    """Runs espalier-cli; exits at once when the exit code is not `expect`."""
+    done = subprocess.run([binary, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    print("$ espalier-cli", " ".join(args), "->", done.returncode, flush=True)
+    if done.returncode != expect:
+        print(done.stdout, done.stderr)
+        sys.exit(f"espalier-cli {args[0]}: exit {done.returncode}, expected {expect}")
+    return done
