@@ -54,6 +54,17 @@ struct EvalOptions {
     bool json = false;
 };
 
+struct SweepOptions {
+    std::string recipe; ///< a sweep file or a plain recipe
+    std::vector<double> sparsities;
+    std::vector<std::string> methods;
+    std::vector<std::uint64_t> seeds;
+    std::vector<std::string> sets;
+    std::string out;
+    bool noSharedPretraining = false;
+    bool json = false;
+};
+
 struct InspectOptions {
     std::string file;
     bool json = false;
@@ -65,5 +76,6 @@ int resumeCommand(const ResumeOptions& options);
 int scoreCommand(const ScoreOptions& options);
 int evalCommand(const EvalOptions& options);
 int inspectCommand(const InspectOptions& options);
+int sweepCommand(const SweepOptions& options);
 
 } // namespace espalier::cli

@@ -83,6 +83,17 @@ int main(int argc, char** argv)
     evalCmd->add_option("--method", eval.method, "Method for --preview-sparsity");
     evalCmd->add_flag("--json", eval.json, "Print the result as JSON");
 
+    SweepOptions sweep;
+    auto* sweepCmd = app.add_subcommand("sweep", "One run per (method, sparsity, seed) into a folder a rerun continues; summary.csv and summary.h5 with mean and spread over seeds");
+    sweepCmd->add_option("recipe", sweep.recipe, "Sweep file (resources/recipes/sweeps/*.sweep.json) or a plain recipe")->required();
+    sweepCmd->add_option("--sparsities", sweep.sparsities, "Target sparsities, e.g. 0.95,0.98,0.99,0.996 (default: the sweep file's)")->delimiter(',');
+    sweepCmd->add_option("--methods", sweep.methods, "Method labels of the sweep file, or method names to swap into a plain recipe")->delimiter(',');
+    sweepCmd->add_option("--seeds", sweep.seeds, "Seeds, e.g. 0,1 (default: the sweep file's)")->delimiter(',');
+    sweepCmd->add_option("--set", sweep.sets, "Override a recipe key in every cell, e.g. --set threads=2 (repeatable)");
+    sweepCmd->add_option("--out", sweep.out, "Sweep folder (default: runs/sweeps/<file name>); rerunning into it skips finished cells");
+    sweepCmd->add_flag("--no-shared-pretraining", sweep.noSharedPretraining, "Pretrain every cell itself instead of once per seed");
+    sweepCmd->add_flag("--json", sweep.json, "Print the summary as JSON on stdout (progress goes to stderr)");
+
     InspectOptions inspect;
     auto* inspectCmd = app.add_subcommand("inspect", "Summarise a report.h5, masks.h5 or sparse checkpoint.h5");
     inspectCmd->add_option("file", inspect.file, "HDF5 file")->required();
@@ -102,5 +113,7 @@ int main(int argc, char** argv)
         return guarded(scoreCommand, score);
     if (*evalCmd)
         return guarded(evalCommand, eval);
+    if (*sweepCmd)
+        return guarded(sweepCommand, sweep);
     return guarded(inspectCommand, inspect);
 }

@@ -14,6 +14,7 @@ void runWithProgress(core::Session& session, std::ostream& progress, bool termin
     bool stopSent = false;
     core::SessionHooks hooks;
     hooks.autosavePath = autosavePath;
+    hooks.autosaveIntervalSeconds = 20.0; // SynFlow's 100 short rounds must not each write session.h5
     hooks.onLog = [&](const std::string& line) { printer.onLog(line); };
     hooks.onSnapshot = [&](const core::Snapshot& s) {
         if (interruptRequested() && !stopSent) {

@@ -65,6 +65,33 @@ std::string recipeToJson(const Recipe& recipe)
     return recipeToJsonValue(recipe).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
+namespace {
+
+std::string firstDifference(const nlohmann::ordered_json& a, const nlohmann::ordered_json& b, const std::string& key)
+{
+    if (a.is_object() && b.is_object()) {
+        for (const auto& [name, value] : a.items()) {
+            const auto child = key.empty() ? name : key + "." + name;
+            if (!b.contains(name))
+                return child;
+            if (auto inner = firstDifference(value, b.at(name), child); !inner.empty())
+                return inner;
+        }
+        for (const auto& [name, value] : b.items())
+            if (!a.contains(name))
+                return key.empty() ? name : key + "." + name;
+        return {};
+    }
+    return a == b ? std::string() : (key.empty() ? std::string("(recipe)") : key);
+}
+
+} // namespace
+
+std::string firstRecipeDifference(const Recipe& a, const Recipe& b)
+{
+    return firstDifference(recipeToJsonValue(a), recipeToJsonValue(b), "");
+}
+
 void validateRecipe(const Recipe& recipe, const std::string& sourceName)
 {
     checkRecipe(recipe, RecipeSource(sourceName));

@@ -19,7 +19,7 @@ const char* toString(SessionState state)
 }
 
 
-void Session::Impl::run()
+void Session::Impl::run(bool pretrainOnly)
 {
     prepareTorchRuntime(recipe.threads);
     log(loadMessage + ", " + std::to_string(threads()) + " threads");
@@ -39,6 +39,14 @@ void Session::Impl::run()
             event("dense model trained for " + std::to_string(recipe.pretrain.epochs) + " epochs");
         saveRoundState(0);
         round = 1;
+    }
+    if (pretrainOnly) {
+        update([](Snapshot& s) {
+            s.state = SessionState::Finished;
+            s.phase = "pretrained";
+        });
+        publish(true);
+        return;
     }
     bool restored = false;
     for (;;) {
@@ -82,30 +90,33 @@ Session::Session(Recipe recipe, bool importModelFiles)
 
 Session::~Session() = default;
 
-void Session::run(const SessionHooks& hooks)
+void Session::Impl::runGuarded(const SessionHooks& runHooks, bool pretrainOnly)
 {
-    m_impl->hooks = &hooks;
+    hooks = &runHooks;
+    const auto finish = [this](SessionState state) {
+        update([state](Snapshot& s) { s.state = state; });
+        publish(true);
+        hooks = nullptr;
+    };
     try {
-        m_impl->run();
+        run(pretrainOnly);
     } catch (const Cancelled&) {
-        m_impl->update([](Snapshot& s) { s.state = SessionState::Stopped; });
-        m_impl->publish(true);
-        m_impl->hooks = nullptr;
+        finish(SessionState::Stopped);
         throw;
     } catch (const c10::Error& e) {
         // LibTorch's messages carry a C++ backtrace that means nothing to a user.
-        m_impl->update([](Snapshot& s) { s.state = SessionState::Failed; });
-        m_impl->publish(true);
-        m_impl->hooks = nullptr;
+        finish(SessionState::Failed);
         throw std::runtime_error(e.what_without_backtrace());
     } catch (...) {
-        m_impl->update([](Snapshot& s) { s.state = SessionState::Failed; });
-        m_impl->publish(true);
-        m_impl->hooks = nullptr;
+        finish(SessionState::Failed);
         throw;
     }
-    m_impl->hooks = nullptr;
+    hooks = nullptr;
 }
+
+void Session::run(const SessionHooks& hooks) { m_impl->runGuarded(hooks, false); }
+
+void Session::pretrain(const SessionHooks& hooks) { m_impl->runGuarded(hooks, true); }
 
 void Session::steer(const SteeringChange& change)
 {

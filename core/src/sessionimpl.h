@@ -97,6 +97,7 @@ struct Session::Impl {
     Snapshot current; // guarded by snapshotMutex
     const SessionHooks* hooks = nullptr;
     Clock::time_point lastSnapshot{};
+    std::optional<Clock::time_point> lastAutosave; ///< hooks->autosaveIntervalSeconds apart
 
     Impl(Recipe r, bool importFiles)
         : recipe(r), initialRecipe(std::move(r)), generator(at::make_generator<at::CPUGeneratorImpl>(recipe.seed))
@@ -286,7 +287,9 @@ struct Session::Impl {
     /// session.h5 at the resume point, with the steering made since it.
     [[nodiscard]] SessionFile sessionFile() const;
     /// Takes over the state of a loaded session file (after load(), before run()).
-    void resumeFrom(const SessionFile& file, const std::string& path, const std::vector<std::string>& overrides);
+    /// With `replacement`, the session goes on with that recipe instead of the file's (afterPretraining).
+    void resumeFrom(const SessionFile& file, const std::string& path, const std::vector<std::string>& overrides,
+                    const Recipe* replacement = nullptr);
     [[nodiscard]] LayerTensors copyLayerTensors(const std::string& name) const;
     /// Scores for the next round of the current recipe (not ESPN/GMP); `rng` is the generator to draw from.
     std::vector<torch::Tensor> roundScores(torch::Generator& rng);
@@ -312,7 +315,10 @@ struct Session::Impl {
     std::vector<torch::Tensor> magnitudeScores() const;
     /// Runs round `round`; with `resumeIn`, continues its training where session.h5 left it.
     void pruneRound(int round, const PhaseResume* resumeIn = nullptr);
-    void run();
+    /// Pretraining and every round, or with `pretrainOnly` just the pretraining.
+    void run(bool pretrainOnly);
+    /// run() with `runHooks` installed; a failure leaves the snapshot Stopped or Failed.
+    void runGuarded(const SessionHooks& runHooks, bool pretrainOnly);
 };
 
 } // namespace espalier::core

@@ -98,6 +98,10 @@ void Session::Impl::markResumePoint(int round)
     captureResumeBookkeeping();
     if (!hooks || hooks->autosavePath.empty())
         return;
+    const auto now = Clock::now();
+    if (lastAutosave && now - *lastAutosave < std::chrono::duration<double>(hooks->autosaveIntervalSeconds))
+        return;
+    lastAutosave = now;
     try {
         writeSessionFile(hooks->autosavePath, sessionFile());
     } catch (const std::exception& e) {
@@ -152,7 +156,7 @@ SessionFile Session::Impl::sessionFile() const
 }
 
 void Session::Impl::resumeFrom(const SessionFile& file, const std::string& path,
-                               const std::vector<std::string>& overrides)
+                               const std::vector<std::string>& overrides, const Recipe* replacement)
 {
     if (file.resumeRound < 0 && !file.phase)
         return; // nothing had run: the recipe alone reproduces the session
@@ -181,7 +185,7 @@ void Session::Impl::resumeFrom(const SessionFile& file, const std::string& path,
         rewindState = cloneTensors(file.rewindState);
     {
         std::lock_guard lock(recipeMutex);
-        recipe = parseRecipe(file.resumeRecipeJson, path + " (resume_recipe)", overrides);
+        recipe = replacement ? *replacement : parseRecipe(file.resumeRecipeJson, path + " (resume_recipe)", overrides);
         appliedSteering = std::min(file.appliedSteering, recipe.steering.size());
     }
     rebuildConstraints();
@@ -226,6 +230,46 @@ std::unique_ptr<Session> Session::resume(const std::string& sessionPath, const s
         session->m_impl->resumeFrom(file, sessionPath, overrides);
     } catch (const c10::Error& e) {
         throw InputError(sessionPath + ": " + e.what_without_backtrace());
+    }
+    return session;
+}
+
+Recipe pretrainingRecipe(const Recipe& recipe)
+{
+    Recipe out;
+    out.model = recipe.model;
+    out.data = recipe.data;
+    out.pretrain = recipe.pretrain;
+    out.seed = recipe.seed;
+    out.threads = recipe.threads;
+    out.exclude = recipe.exclude;
+    out.targetSparsity = 0.0;
+    out.method = "magnitude";
+    // IMP keeps its rewind point, which is taken at initialisation or during pretraining.
+    if (recipe.method == "imp") {
+        out.method = "imp";
+        out.methodParams = recipe.methodParams;
+    }
+    return out;
+}
+
+std::unique_ptr<Session> Session::afterPretraining(const std::string& pretrainedSession, Recipe recipe)
+{
+    const SessionFile file = readSessionFile(pretrainedSession);
+    if (file.resumeRound != 0 || file.phase)
+        throw InputError(pretrainedSession + ": not a session saved right after pretraining (it continues " +
+                         resumeDescription(file) + ")");
+    const auto saved = parseRecipe(file.initialRecipeJson, pretrainedSession + " (recipe)");
+    const auto difference = firstRecipeDifference(pretrainingRecipe(saved), pretrainingRecipe(recipe));
+    if (!difference.empty())
+        throw InputError(pretrainedSession + ": pretrained with a different " + difference +
+                         " than the recipe asks for");
+    validateRecipe(recipe, "recipe");
+    std::unique_ptr<Session> session(new Session(recipe, false));
+    try {
+        session->m_impl->resumeFrom(file, pretrainedSession, {}, &recipe);
+    } catch (const c10::Error& e) {
+        throw InputError(pretrainedSession + ": " + e.what_without_backtrace());
     }
     return session;
 }

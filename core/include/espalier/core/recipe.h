@@ -89,6 +89,10 @@ Recipe loadRecipeFile(const std::string& path, const std::vector<std::string>& o
 /// Serialises a recipe to JSON text that parseRecipe reads back to an equal recipe.
 std::string recipeToJson(const Recipe& recipe);
 
+/// The dotted key of the first setting in which `a` and `b` differ ("pretrain.epochs"), in the
+/// order of docs/recipes.md; empty when they are equal.
+std::string firstRecipeDifference(const Recipe& a, const Recipe& b);
+
 /// Throws InputError naming the key of the first invalid value.
 void validateRecipe(const Recipe& recipe, const std::string& sourceName);
 

@@ -30,7 +30,15 @@ struct SessionHooks {
     /// When set, session.h5 is written here at the end of every round and after a rollback; a
     /// failed write is a warning event and never stops the session.
     std::string autosavePath;
+    /// Autosaves at most this often: a round end closer than this to the last autosave is skipped
+    /// (SynFlow's 100 quick rounds would otherwise spend most of their time writing). 0 = every round.
+    double autosaveIntervalSeconds = 0.0;
 };
+
+/// `recipe` reduced to what the dense pretraining depends on (model, data, pretrain settings,
+/// seed, threads, exclusions, and IMP's rewind point, which pretraining records): two recipes
+/// with equal pretraining recipes pretrain bit for bit alike, so one pretrained model serves both.
+Recipe pretrainingRecipe(const Recipe& recipe);
 
 /// A pruning session: model + data + method + schedule + training settings (a Recipe).
 /// Synchronous and Qt-free. run() executes on the caller's thread; the command methods (pause,
@@ -48,6 +56,12 @@ public:
     /// The recipe a session.h5 continues with (initial values plus steering), and where it
     /// continues ("after round 2"), without loading its tensors. Throws InputError like resume().
     static std::pair<Recipe, std::string> peekSessionFile(const std::string& sessionPath);
+    /// A new session with `recipe` that starts after the pretraining saved in `pretrainedSession`
+    /// (a session.h5 written by saveSession after pretrain()), exactly as if it had pretrained
+    /// itself: weights, random state and the pretraining records come from the file. The file's
+    /// recipe must agree with `recipe` on everything pretraining depends on (pretrainingRecipe);
+    /// InputError names the file and the first key that differs.
+    static std::unique_ptr<Session> afterPretraining(const std::string& pretrainedSession, Recipe recipe);
     ~Session();
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
@@ -55,6 +69,9 @@ public:
     /// Runs pretraining and every round. Throws Cancelled when stopped, InputError for bad input
     /// found late (e.g. a model whose output does not fit the data), std::exception otherwise.
     void run(const SessionHooks& hooks = {});
+    /// Runs only the pretraining phase and stops after it (phase "pretrained"); saveSession then
+    /// writes the file that afterPretraining starts sessions from. Throws like run().
+    void pretrain(const SessionHooks& hooks = {});
 
     void pause();
     void resume();
