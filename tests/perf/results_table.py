@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Writes docs/results.md and its Pareto plots from finished `espalier-cli sweep` folders.
+"""Writes docs/results.md and its Pareto plots from `espalier-cli sweep` folders.
 
-Everything in the page comes from the sweep folders: summary.h5 (mean and sample spread over
-seeds), each cell's result.json (wall-clock seconds) and report.h5 (collapse warnings), and
-sweep.json (the plan). Nothing is typed in by hand, so rerunning it after more seeds or a rerun of
-the sweep keeps the page true.
+Everything in the page comes from the sweep folders: sweep.json (the plan), each cell's
+result.json (accuracies, seconds) and report.h5 (collapse warnings). Folders of the same sweep
+(one sweep split over processes or seeds) are merged into one section; mean and sample spread
+(ddof=1) are computed as summary.h5 computes them (check_sweep_cli.py checks that formula against
+numpy). Nothing is typed in by hand, so rerunning it after more seeds keeps the page true.
 
 usage: results_table.py SWEEP_DIR [SWEEP_DIR ...] [--out docs/results.md] [--plots docs/results]
 (run with Debian's /usr/bin/python3, which has h5py and matplotlib)
@@ -18,6 +19,7 @@ import subprocess
 
 import h5py
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -29,30 +31,64 @@ def text(value):
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-def load(folder):
-    with open(os.path.join(folder, "sweep.json")) as f:
-        plan = json.load(f)
-    with h5py.File(os.path.join(folder, "summary.h5"), "r") as f:
-        points = [{k: (text(row[k]) if k == "method" else row[k].item()) for k in row.dtype.names}
-                  for row in f["points"][()]]
-        dense = (f.attrs["dense_test_accuracy"], f.attrs["dense_spread"], int(f.attrs["dense_runs"]))
-    cells = []
-    for cell in plan["cells"]:
-        path = os.path.join(folder, "cells", cell["name"])
-        result_path = os.path.join(path, "result.json")
-        if not os.path.exists(result_path):
-            cells.append(dict(cell, status="pending"))
-            continue
-        with open(result_path) as f:
-            result = json.load(f)
-        result["collapse"] = []
-        report = os.path.join(path, "report.h5")
-        if os.path.exists(report):
-            with h5py.File(report, "r") as r:
-                result["collapse"] = [text(e) for e in r["events"][()]
-                                      if "collapse" in text(e) and text(e).startswith("warning")]
-        cells.append(result)
-    return plan, points, dense, cells
+def load(folders):
+    """One sweep from one or more folders (a sweep split over processes, or seeds run apart): the
+    union of their planned cells, each with its result.json and the collapse warnings of its report."""
+    plan = {"name": None, "source": None, "methods": [], "sparsities": [], "cells": []}
+    cells = {}
+    for folder in folders:
+        with open(os.path.join(folder, "sweep.json")) as f:
+            part = json.load(f)
+        plan["name"] = plan["name"] or part["name"]
+        plan["source"] = plan["source"] or part["source"]
+        plan["methods"] += [m for m in part["methods"] if m not in plan["methods"]]
+        plan["sparsities"] = sorted(set(plan["sparsities"]) | set(part["sparsities"]))
+        for cell in part["cells"]:
+            path = os.path.join(folder, "cells", cell["name"])
+            result_path = os.path.join(path, "result.json")
+            if not os.path.exists(result_path):
+                cells.setdefault(cell["name"], dict(cell, status="pending"))
+                continue
+            with open(result_path) as f:
+                result = json.load(f)
+            result["collapse"] = []
+            report = os.path.join(path, "report.h5")
+            if os.path.exists(report):
+                with h5py.File(report, "r") as r:
+                    result["collapse"] = [text(e) for e in r["events"][()]
+                                          if "collapse" in text(e) and text(e).startswith("warning")]
+            cells[cell["name"]] = result
+    cells = list(cells.values())
+    return plan, summarize(plan, cells), dense_baseline(cells), cells
+
+
+def summarize(plan, cells):
+    """Mean and sample spread (ddof=1) per method and sparsity, as summary.h5 has them."""
+    points = []
+    for method in plan["methods"]:
+        for s in plan["sparsities"]:
+            done = [c for c in cells if c["method"] == method and abs(c["sparsity"] - s) < 1e-9
+                    and c.get("status") == "done"]
+            if not done:
+                continue
+            point = {"method": method, "sparsity": s, "runs": len(done)}
+            for key in ("final", "best"):
+                values = np.array([c[f"{key}_test_accuracy"] for c in done])
+                point[f"{key}_mean"] = float(values.mean())
+                point[f"{key}_spread"] = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+            points.append(point)
+    return points
+
+
+def dense_baseline(cells):
+    per_seed = {}
+    for c in cells:
+        if c.get("status") == "done" and c.get("dense_test_accuracy") is not None:
+            per_seed.setdefault(c["seed"], c["dense_test_accuracy"])
+    values = np.array(list(per_seed.values()))
+    if len(values) == 0:
+        return (float("nan"), 0.0, 0)
+    return (float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0, len(values))
 
 
 def percent(x):
@@ -74,10 +110,14 @@ def machine():
     return f"{os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}"
 
 
+def table_header(sparsities):
+    return ["| method | " + " | ".join(f"{100 * s:g} %" for s in sparsities) + " |",
+            "|---|" + "---:|" * len(sparsities)]
+
+
 def accuracy_table(plan, points, cells, key):
     sparsities = plan["sparsities"]
-    lines = ["| method | " + " | ".join(f"{100 * s:g} %" for s in sparsities) + " |",
-             "|---|" + "---:|" * len(sparsities)]
+    lines = table_header(sparsities)
     for method in plan["methods"]:
         row = [method]
         for s in sparsities:
@@ -94,8 +134,7 @@ def accuracy_table(plan, points, cells, key):
 
 def time_table(plan, cells):
     sparsities = plan["sparsities"]
-    lines = ["| method | " + " | ".join(f"{100 * s:g} %" for s in sparsities) + " |",
-             "|---|" + "---:|" * len(sparsities)]
+    lines = table_header(sparsities)
     for method in plan["methods"]:
         row = [method]
         for s in sparsities:
@@ -155,9 +194,9 @@ def pareto_plot(plan, points, dense, path, compression):
     plt.close(fig)
 
 
-def section(folder, plots, out_dir):
-    plan, points, dense, cells = load(folder)
-    slug = os.path.basename(os.path.normpath(folder))
+def section(folders, plots, out_dir):
+    plan, points, dense, cells = load(folders)
+    slug = os.path.basename(os.path.normpath(folders[0]))
     plot = os.path.join(plots, f"{slug}-pareto.png")
     pareto_plot(plan, points, dense, plot, compression=True)
     seeds = sorted({c["seed"] for c in cells if c.get("status") == "done"})
@@ -206,6 +245,8 @@ def main():
     ap.add_argument("folders", nargs="+")
     ap.add_argument("--out", default="docs/results.md")
     ap.add_argument("--plots", default="docs/results")
+    ap.add_argument("--note", action="append", default=[],
+                    help="a paragraph for the page's top, e.g. how busy the machine was (repeatable)")
     args = ap.parse_args()
     os.makedirs(args.plots, exist_ok=True)
     out_dir = os.path.dirname(os.path.abspath(args.out))
@@ -220,7 +261,14 @@ def main():
         f"Machine: {machine()}. Commit: {version.strip() or 'unknown'}.",
         "",
     ]
-    body += [section(folder, args.plots, out_dir) for folder in args.folders]
+    for note in args.note:
+        body += [note, ""]
+    # Folders of one sweep (the same name) make one section, in the order first given.
+    groups = {}
+    for folder in args.folders:
+        with open(os.path.join(folder, "sweep.json")) as f:
+            groups.setdefault(json.load(f)["name"], []).append(folder)
+    body += [section(folders, args.plots, out_dir) for folders in groups.values()]
     with open(args.out, "w") as f:
         f.write("\n".join(body))
     print(f"wrote {args.out}")
