@@ -1,9 +1,16 @@
 // SweepRunner: runs the cells of a sweep into its folder, resumably (docs/sweeps.md).
 #include "espalier/core/sweep.h"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <string>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "atomicfile.h"
 #include "espalier/core/errors.h"
@@ -65,6 +72,37 @@ void fillOutcome(SweepCellResult& r, const Snapshot& s)
         r.seconds += round.seconds;
 }
 
+// Holds DIR/sweep.lock for one run: two sweeps writing one folder would run cells twice and
+// overwrite each other's summaries (a stopping sweep can take a while to let go).
+class FolderLock {
+public:
+    explicit FolderLock(const std::string& folder) : m_path(join(folder, "sweep.lock"))
+    {
+        m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (m_fd < 0)
+            throw std::runtime_error("cannot create " + m_path + ": " + std::strerror(errno));
+        if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+            char owner[32] = {};
+            const auto n = ::pread(m_fd, owner, sizeof owner - 1, 0);
+            ::close(m_fd);
+            throw InputError(folder + " is in use by another sweep (process " +
+                             (n > 0 ? std::string(owner, std::size_t(n)) : std::string("unknown")) +
+                             "); wait for it to stop or choose another output folder");
+        }
+        // The pid is only for the message above; the lock holds without it.
+        const std::string pid = std::to_string(::getpid());
+        if (::ftruncate(m_fd, 0) == 0)
+            [[maybe_unused]] const auto written = ::pwrite(m_fd, pid.data(), pid.size(), 0);
+    }
+    ~FolderLock() { ::close(m_fd); }
+    FolderLock(const FolderLock&) = delete;
+    FolderLock& operator=(const FolderLock&) = delete;
+
+private:
+    std::string m_path;
+    int m_fd = -1;
+};
+
 void notify(const SweepHooks& hooks, const SweepCellResult& cell, const SweepResults& results)
 {
     if (hooks.onCellChanged)
@@ -125,6 +163,7 @@ void SweepRunner::runRegistered(Session& session, const std::function<void()>& b
 SweepResults SweepRunner::run(const SweepHooks& hooks)
 {
     createFolder(join(m_folder, "cells"));
+    const FolderLock lock(m_folder);
     writeSweepPlan(m_folder, m_spec, m_cells);
     SweepResults results;
     results.folder = m_folder;

@@ -283,6 +283,25 @@ private Q_SLOTS:
         }
     }
 
+    void aFolderInUseIsRefused()
+    {
+        QTemporaryDir dir;
+        auto spec = loadSweepSpec(write(dir, "s.json", syntheticSweepJson()));
+        selectSweepCells(spec, {"random-scratch"}, {0.5}, {0});
+        const std::string folder = dir.filePath("out").toStdString();
+        SweepRunner first(spec, folder);
+        QString refused;
+        SweepHooks hooks;
+        hooks.onCellChanged = [&](const SweepCellResult& c, const SweepResults&) {
+            if (c.status == CellStatus::Running) // a second sweep into the folder while the first runs
+                refused = inputErrorOf([&] { SweepRunner(spec, folder).run(); });
+        };
+        first.run(hooks);
+        QVERIFY2(refused.contains("in use by another sweep"), qPrintable(refused));
+        QCOMPARE(openSweepFolder(folder).finishedCells(), 1);
+        SweepRunner(spec, folder).run(); // free again once the first has finished
+    }
+
     void failedCellIsRecordedAndTheSweepGoesOn()
     {
         QTemporaryDir dir;

@@ -138,7 +138,8 @@ public:
     [[nodiscard]] const std::string& folder() const { return m_folder; }
 
     /// Runs every unfinished cell. A failing cell is recorded as Failed and the sweep goes on.
-    /// Throws Cancelled after stop() (the running cell keeps its session.h5 for the rerun), and
+    /// Throws Cancelled after stop() (the running cell keeps its session.h5 for the rerun),
+    /// InputError when another sweep is running in the folder (DIR/sweep.lock), and
     /// std::runtime_error when the folder cannot be written.
     SweepResults run(const SweepHooks& hooks = {});
     /// Thread-safe: stops the running cell at its next safe point.
