@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QTimer>
 
 #include "app/gui/mainwindow.h"
@@ -37,9 +38,9 @@ void parse(QCommandLineParser& parser, const QCoreApplication& app)
     parser.addOption(kQuitWhenDone);
     parser.addOption(kStats);
     parser.addPositionalArgument(QStringLiteral("recipe"),
-                                 QStringLiteral("Recipe (.json) to open instead of the default recipe, or a "
-                                                "session.h5 to continue."),
-                                 QStringLiteral("[recipe|session.h5]"));
+                                 QStringLiteral("Recipe (.json) to open instead of the default recipe, a "
+                                                "session.h5 to continue, or a sweep folder to show."),
+                                 QStringLiteral("[recipe|session.h5|sweep-folder]"));
     parser.process(app); // prints --help/--version or an error and exits
 }
 
@@ -73,7 +74,7 @@ int main(int argc, char** argv)
     QCommandLineParser parser;
     parse(parser, app);
     if (parser.positionalArguments().size() > 1) {
-        std::fputs("espalier: expected at most one recipe or session\n", stderr);
+        std::fputs("espalier: expected at most one recipe, session or sweep folder\n", stderr);
         return 2;
     }
 
@@ -81,8 +82,9 @@ int main(int argc, char** argv)
     window.setQuitWhenDone(parser.isSet(kQuitWhenDone));
     window.show();
     const QString recipe = parser.positionalArguments().value(0);
-    // A session.h5 (HDF5) continues a saved session; anything else is a recipe.
+    // A session.h5 (HDF5) continues a saved session, a folder is a sweep's; anything else is a recipe.
     const bool loaded = recipe.isEmpty()                       ? window.openDefaultRecipe()
+                        : QFileInfo(recipe).isDir()             ? window.openSweep(recipe)
                         : recipe.endsWith(QLatin1String(".h5")) ? window.openSession(recipe)
                                                                 : window.openRecipe(recipe);
     if (parser.isSet(kAutostart)) {

@@ -5,7 +5,6 @@
 
 #include <qcustomplot.h>
 
-#include <QToolTip>
 
 #include "widgets/palette.h"
 #include "widgets/plotstyle.h"
@@ -119,11 +118,7 @@ QString ChartAnnotations::toolTipAt(const QPointF& pixel) const
 
 void ChartAnnotations::onMouseMove(QMouseEvent* event)
 {
-    const QString text = toolTipAt(event->position());
-    if (text.isEmpty())
-        QToolTip::hideText();
-    else
-        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+    showPlotToolTip(m_plot, event, toolTipAt(event->position()));
 }
 
 } // namespace espalier::widgets

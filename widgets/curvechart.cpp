@@ -92,11 +92,7 @@ CurveChart::CurveChart(QWidget* parent)
     applyPlotStyle(m_plot, font());
     m_plot->axisRect()->setMinimumMargins(QMargins(0, 20, 0, 0)); // room for the round labels
 
-    m_emptyText = new QCPItemText(m_plot);
-    m_emptyText->position->setType(QCPItemPosition::ptAxisRectRatio);
-    m_emptyText->position->setCoords(0.5, 0.5);
-    m_emptyText->setText(tr("No finished epochs yet"));
-    m_emptyText->setColor(palette().color(QPalette::PlaceholderText));
+    m_emptyText = addPlaceholderText(m_plot, tr("No finished epochs yet"));
 
     auto* header = new QHBoxLayout;
     header->addWidget(new QLabel(tr("<b>Accuracy and loss</b>"), this));
@@ -217,8 +213,7 @@ void CurveChart::rebuild()
     // One epoch of room past the last marker, so a round that just pruned is not on the frame.
     const double lastMarker = m_markers.empty() ? 0.0 : m_markers.back().x + 0.5;
     m_plot->xAxis->setRange(0.5, std::max(lastX, lastMarker) + 0.5);
-    const double lowest = std::max(0.0, std::floor(lowestAccuracy / 10.0) * 10.0 - 5.0);
-    m_plot->yAxis->setRange(lowest, 100.0 + 0.02 * (100.0 - lowest)); // a 100 % line stays off the frame
+    setAccuracyRange(m_plot->yAxis, lowestAccuracy);
     m_plot->yAxis2->setRange(0.0, highestLoss > 0.0 ? highestLoss * 1.1 : 1.0);
     m_plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -55,11 +55,7 @@ DensityChart::DensityChart(QWidget* parent)
     m_targetLabel->setColor(targetColor());
     m_targetLabel->setBrush(QBrush(QColor(255, 255, 255, 220))); // readable over a bar
     m_targetLabel->setPadding(QMargins(3, 1, 3, 1));
-    m_emptyText = new QCPItemText(m_plot);
-    m_emptyText->position->setType(QCPItemPosition::ptAxisRectRatio);
-    m_emptyText->position->setCoords(0.5, 0.5);
-    m_emptyText->setText(tr("No layers yet"));
-    m_emptyText->setColor(palette().color(QPalette::PlaceholderText));
+    m_emptyText = addPlaceholderText(m_plot, tr("No layers yet"));
 
     m_plot->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>::create());
     m_plot->xAxis->grid()->setVisible(false);

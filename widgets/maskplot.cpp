@@ -4,6 +4,7 @@
 
 #include <QScopedValueRollback>
 
+#include "widgets/plotstyle.h"
 #include "widgets/tileticker.h"
 
 namespace espalier::widgets {
@@ -30,10 +31,7 @@ MaskPlot::MaskPlot(QWidget* parent) : QCustomPlot(parent)
     auto* margins = new QCPMarginGroup(this);
     axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
     m_colorScale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
-    m_emptyText = new QCPItemText(this);
-    m_emptyText->position->setType(QCPItemPosition::ptAxisRectRatio);
-    m_emptyText->position->setCoords(0.5, 0.5);
-    m_emptyText->setColor(palette().color(QPalette::PlaceholderText));
+    m_emptyText = addPlaceholderText(this, QString());
 
     auto xTicker = QSharedPointer<TileTicker>::create();
     auto yTicker = QSharedPointer<TileTicker>::create();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <iterator>
+
 #include <QColor>
 
 #include "widgets/layertablemodel.h"
@@ -16,6 +18,18 @@ inline QColor lossColor() { return QColor(0x8e, 0x44, 0xad); }
 inline QColor validationColor() { return QColor(0x00, 0x89, 0x7b); }
 inline QColor annotationColor() { return QColor(0xd8, 0x6a, 0x00); }
 inline QColor baselineColor() { return QColor(0x5d, 0x40, 0x37); }
+
+/// The colour of the `index`-th of several series that are compared with each other (one curve per
+/// method in a sweep): Okabe–Ito's colour-blind-safe set without its yellow, which is unreadable
+/// on white, then the same colours again.
+inline QColor seriesColor(int index)
+{
+    static const QColor kColors[] = {QColor(0x00, 0x72, 0xb2), QColor(0xd5, 0x5e, 0x00), QColor(0x00, 0x9e, 0x73),
+                                     QColor(0xcc, 0x79, 0xa7), QColor(0x56, 0xb4, 0xe9), QColor(0xe6, 0x9f, 0x00),
+                                     QColor(0x33, 0x33, 0x33)};
+    constexpr int kCount = int(std::size(kColors));
+    return kColors[((index % kCount) + kCount) % kCount];
+}
 
 /// `color` washed out towards light grey: records of branches the session has left behind.
 inline QColor mutedColor(const QColor& color)

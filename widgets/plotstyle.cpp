@@ -1,8 +1,11 @@
 #include "widgets/plotstyle.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <qcustomplot.h>
+
+#include <QToolTip>
 
 namespace espalier::widgets {
 namespace {
@@ -79,6 +82,30 @@ void addBranchLayers(QCustomPlot* plot)
     QCPLayer* main = plot->layer(QStringLiteral("main"));
     plot->addLayer(QStringLiteral("annotations"), main, QCustomPlot::limBelow);
     plot->addLayer(QStringLiteral("muted"), plot->layer(QStringLiteral("annotations")), QCustomPlot::limBelow);
+}
+
+void setAccuracyRange(QCPAxis* axis, double lowestPercent)
+{
+    const double lowest = std::max(0.0, std::floor(lowestPercent / 10.0) * 10.0 - 5.0);
+    axis->setRange(lowest, 100.0 + 0.02 * (100.0 - lowest));
+}
+
+QCPItemText* addPlaceholderText(QCustomPlot* plot, const QString& text)
+{
+    auto* item = new QCPItemText(plot);
+    item->position->setType(QCPItemPosition::ptAxisRectRatio);
+    item->position->setCoords(0.5, 0.5);
+    item->setText(text);
+    item->setColor(plot->palette().color(QPalette::PlaceholderText));
+    return item;
+}
+
+void showPlotToolTip(QCustomPlot* plot, const QMouseEvent* event, const QString& text)
+{
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), text, plot);
 }
 
 } // namespace espalier::widgets

@@ -1,7 +1,11 @@
 #pragma once
 
+class QCPAxis;
+class QCPItemText;
 class QCustomPlot;
 class QFont;
+class QMouseEvent;
+class QString;
 
 namespace espalier::widgets {
 
@@ -16,5 +20,17 @@ void fitLegend(QCustomPlot* plot, int width);
 /// Layers under "main" for charts that draw several branches: "muted" (other branches) at the
 /// bottom, "annotations" above it, so neither covers the current branch. Safe to call twice.
 void addBranchLayers(QCustomPlot* plot);
+
+/// An accuracy axis in percent from a round 10 % below `lowestPercent` (5 % of room under it) to a
+/// little past 100 %, so a 100 % line stays off the frame.
+void setAccuracyRange(QCPAxis* axis, double lowestPercent);
+
+/// A grey note in the middle of the axis rect for a chart with nothing to draw yet ("No finished
+/// epochs yet"); the chart hides it once there is data.
+QCPItemText* addPlaceholderText(QCustomPlot* plot, const QString& text);
+
+/// The hover text of a chart at the mouse: shown next to the cursor, or the tooltip hidden when
+/// `text` is empty (the cursor left every point).
+void showPlotToolTip(QCustomPlot* plot, const QMouseEvent* event, const QString& text);
 
 } // namespace espalier::widgets

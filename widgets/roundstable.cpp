@@ -2,9 +2,8 @@
 
 #include <cmath>
 
-#include <QHeaderView>
-
 #include "widgets/format.h"
+#include "widgets/recordtable.h"
 
 namespace espalier::widgets {
 
@@ -19,12 +18,7 @@ RoundsTable::RoundsTable(QWidget* parent) : QTreeWidget(parent)
     headerItem()->setToolTip(BestAccuracyColumn,
                              tr("The round's best epoch on the test set: model selection on test data, "
                                 "shown next to the final accuracy, never instead of it"));
-    setRootIsDecorated(false);
-    setUniformRowHeights(true);
-    setSelectionMode(QAbstractItemView::SingleSelection);
-    setEditTriggers(QAbstractItemView::NoEditTriggers);
-    header()->setStretchLastSection(false);
-    header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    applyRecordTableStyle(this);
 }
 
 void RoundsTable::setRounds(const std::vector<core::RoundRecord>& rounds)

@@ -83,10 +83,7 @@ SaliencyHistogramChart::SaliencyHistogramChart(QWidget* parent)
     m_previewLabel->position->setTypeY(QCPItemPosition::ptAbsolute);
     m_previewLabel->position->setParentAnchorY(m_thresholdLabel->bottom);
 
-    m_emptyText = new QCPItemText(m_plot);
-    m_emptyText->position->setType(QCPItemPosition::ptAxisRectRatio);
-    m_emptyText->position->setCoords(0.5, 0.5);
-    m_emptyText->setColor(palette().color(QPalette::PlaceholderText));
+    m_emptyText = addPlaceholderText(m_plot, QString());
 
     m_plot->xAxis->setLabel(tr("log10 |score|"));
     m_plot->yAxis->setLabel(tr("weights"));

@@ -9,11 +9,11 @@
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QToolTip>
 #include <QVBoxLayout>
 
 #include "widgets/branchplottables.h"
 #include "widgets/chartexport.h"
+#include "widgets/denseline.h"
 #include "widgets/format.h"
 #include "widgets/palette.h"
 #include "widgets/plotstyle.h"
@@ -48,25 +48,8 @@ SparsityCurveChart::SparsityCurveChart(QWidget* parent)
     m_baseline->setLayer(QStringLiteral("annotations"));
     m_baseline->setPen(QPen(baselineColor(), 1.6, Qt::DashLine));
     m_baseline->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, baselineColor(), 5));
-    m_denseLine = new QCPItemStraightLine(m_plot);
-    m_denseLine->setLayer(QStringLiteral("annotations"));
-    m_denseLine->setPen(QPen(targetColor(), 1.4, Qt::DotLine));
-    for (QCPItemPosition* point : {m_denseLine->point1, m_denseLine->point2})
-        point->setTypeX(QCPItemPosition::ptAxisRectRatio); // a log axis has no x = 0
-    m_denseLine->point1->setCoords(0.0, 0.0);
-    m_denseLine->point2->setCoords(1.0, 0.0);
-    m_denseLabel = new QCPItemText(m_plot);
-    m_denseLabel->setLayer(QStringLiteral("annotations"));
-    m_denseLabel->position->setTypeX(QCPItemPosition::ptAxisRectRatio);
-    m_denseLabel->setPositionAlignment(Qt::AlignLeft | Qt::AlignBottom); // left: the curves end on the right
-    m_denseLabel->setColor(targetColor());
-    m_denseLabel->setBrush(QBrush(QColor(255, 255, 255, 215)));
-    m_denseLabel->setPadding(QMargins(3, 1, 3, 1));
-    m_emptyText = new QCPItemText(m_plot);
-    m_emptyText->position->setType(QCPItemPosition::ptAxisRectRatio);
-    m_emptyText->position->setCoords(0.5, 0.5);
-    m_emptyText->setText(tr("No finished rounds yet"));
-    m_emptyText->setColor(palette().color(QPalette::PlaceholderText));
+    m_dense = std::make_unique<DenseLine>(m_plot, QPen(targetColor(), 1.4, Qt::DotLine));
+    m_emptyText = addPlaceholderText(m_plot, tr("No finished rounds yet"));
 
     m_plot->yAxis->setLabel(tr("accuracy (%)"));
     applyPlotStyle(m_plot, font());
@@ -176,13 +159,8 @@ void SparsityCurveChart::rebuild()
     m_baseline->setName(m_baselineLabel.isEmpty() ? tr("baseline") : m_baselineLabel);
     m_baseline->setVisible(!m_baselineSparsity.empty());
 
-    const double dense = m_denseAccuracy.value_or(0.0) * kPercent;
-    m_denseLine->setVisible(m_denseAccuracy.has_value());
-    m_denseLabel->setVisible(m_denseAccuracy.has_value());
-    m_denseLine->point1->setCoords(0.0, dense);
-    m_denseLine->point2->setCoords(1.0, dense);
-    m_denseLabel->position->setCoords(0.01, dense);
-    m_denseLabel->setText(tr("dense %1").arg(formatPercent(m_denseAccuracy.value_or(0.0), 1)));
+    m_dense->set(m_denseAccuracy ? std::optional<double>(*m_denseAccuracy * kPercent) : std::nullopt,
+                 tr("dense %1").arg(formatPercent(m_denseAccuracy.value_or(0.0), 1)));
     m_emptyText->setVisible(m_rounds.empty() && m_baselineSparsity.empty());
 
     updateAxes();
@@ -215,8 +193,7 @@ void SparsityCurveChart::updateAxes()
         if (std::isfinite(accuracy))
             lowestAccuracy = std::min(lowestAccuracy, accuracy * kPercent);
     }
-    const double lowest = std::max(0.0, std::floor(lowestAccuracy / 10.0) * 10.0 - 5.0);
-    m_plot->yAxis->setRange(lowest, 100.0 + 0.02 * (100.0 - lowest));
+    setAccuracyRange(m_plot->yAxis, lowestAccuracy);
 }
 
 void SparsityCurveChart::updateLegend()
@@ -242,6 +219,10 @@ QCPCurve* SparsityCurveChart::curve(Series series, int branch) const
 {
     return branch == m_branch ? curve(series) : m_series[slot(series)]->other(branch);
 }
+
+QCPItemStraightLine* SparsityCurveChart::denseLine() const { return m_dense->line(); }
+
+QCPItemText* SparsityCurveChart::denseLabel() const { return m_dense->label(); }
 
 QCPCurve* SparsityCurveChart::historyCurve(Series series) const { return m_series[slot(series)]->history(); }
 
@@ -293,11 +274,7 @@ QString SparsityCurveChart::toolTipAt(const QPointF& pixel) const
 
 void SparsityCurveChart::onMouseMove(QMouseEvent* event)
 {
-    const QString text = toolTipAt(event->position());
-    if (text.isEmpty())
-        QToolTip::hideText();
-    else
-        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+    showPlotToolTip(m_plot, event, toolTipAt(event->position()));
 }
 
 } // namespace espalier::widgets

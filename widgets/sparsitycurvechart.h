@@ -21,6 +21,7 @@ class QMouseEvent;
 
 namespace espalier::widgets {
 
+class DenseLine;
 template <class Plottable>
 class BranchPlottables;
 
@@ -63,8 +64,8 @@ public:
     [[nodiscard]] QCPCurve* curve(Series series, int branch) const;
     [[nodiscard]] QCPCurve* historyCurve(Series series) const;
     [[nodiscard]] QCPCurve* baselineCurve() const { return m_baseline; }
-    [[nodiscard]] QCPItemStraightLine* denseLine() const { return m_denseLine; }
-    [[nodiscard]] QCPItemText* denseLabel() const { return m_denseLabel; }
+    [[nodiscard]] QCPItemStraightLine* denseLine() const;
+    [[nodiscard]] QCPItemText* denseLabel() const;
     /// The text shown when hovering `pixel`: the nearest round within a few pixels, or empty.
     [[nodiscard]] QString toolTipAt(const QPointF& pixel) const;
 
@@ -81,8 +82,7 @@ private:
     QCheckBox* m_compressionCheck;
     std::array<std::unique_ptr<BranchPlottables<QCPCurve>>, 2> m_series;
     QCPCurve* m_baseline;
-    QCPItemStraightLine* m_denseLine;
-    QCPItemText* m_denseLabel;
+    std::unique_ptr<DenseLine> m_dense;
     QCPItemText* m_emptyText;
     std::optional<HistoryFingerprint> m_fingerprint;
     std::vector<core::RoundRecord> m_rounds;

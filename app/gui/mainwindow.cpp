@@ -19,6 +19,7 @@
 #include "app/gui/reportcurve.h"
 #include "app/gui/reportwindow.h"
 #include "app/gui/sessioncontroller.h"
+#include "app/gui/sweepactions.h"
 #include "app/gui/windowsettings.h"
 #include "espalier/core/session.h"
 #include "widgets/collapsepanel.h"
@@ -182,9 +183,7 @@ void MainWindow::createMenus()
     m_saveAction->setEnabled(false);
     m_exports = new ExportActions(m_controller, this);
     file->addMenu(m_exports->menu());
-    connect(m_exports, &ExportActions::exported, this, [this](const QString& message, bool ok) {
-        m_log->appendMessage(message, ok ? LogView::Severity::Info : LogView::Severity::Error);
-    });
+    connect(m_exports, &ExportActions::exported, this, &MainWindow::logOutcome);
     file->addSeparator();
     file->addAction(tr("Open re&port…"), this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open a report"), WindowSettings::fileFolder(),
@@ -199,6 +198,11 @@ void MainWindow::createMenus()
             overlayReport(path);
     })->setToolTip(tr("Draw the accuracy-vs-sparsity curve of an earlier run (report.h5) as a baseline"));
     file->addAction(tr("C&lear overlay"), this, [this] { m_sparsityCurve->clearBaseline(); });
+    file->addSeparator();
+    m_sweeps = new SweepActions(this);
+    file->addAction(m_sweeps->newSweepAction());
+    file->addAction(m_sweeps->openSweepAction());
+    connect(m_sweeps, &SweepActions::logMessage, this, &MainWindow::logOutcome);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu* view = menuBar()->addMenu(tr("&View"));
@@ -300,6 +304,11 @@ bool MainWindow::openReport(const QString& path)
     window->show();
     m_log->appendMessage(tr("Opened report %1").arg(path));
     return true;
+}
+
+bool MainWindow::openSweep(const QString& folder)
+{
+    return m_sweeps->openSweep(folder) != nullptr;
 }
 
 void MainWindow::steer(const core::SteeringChange& change)
@@ -500,6 +509,11 @@ void MainWindow::onSessionEnded(int exitCode)
     repaintFromSnapshot(); // the final snapshot, without waiting for the timer
     if (m_quitWhenDone)
         QTimer::singleShot(200, qApp, [exitCode] { QCoreApplication::exit(exitCode); });
+}
+
+void MainWindow::logOutcome(const QString& message, bool ok)
+{
+    m_log->appendMessage(message, ok ? LogView::Severity::Info : LogView::Severity::Error);
 }
 
 void MainWindow::showError(const QString& title, const QString& message)

@@ -30,6 +30,7 @@ class SaliencyHistogramChart;
 namespace espalier::app {
 
 class ExportActions;
+class SweepActions;
 class LayerFocus;
 class SessionController;
 
@@ -58,6 +59,8 @@ public:
     bool openReport(const QString& path);
     /// Loads a session saved in session.h5; Start continues it where it stopped.
     bool openSession(const QString& path);
+    /// Shows a sweep folder read-only in a SweepWindow; errors go to a message box.
+    bool openSweep(const QString& folder);
     /// Prepares a session for a recipe that has no file yet (from the New session dialog or a
     /// report); `origin` says where it came from in the log.
     void openRecipeFrom(const core::Recipe& recipe, const QString& origin);
@@ -88,6 +91,8 @@ private:
     void onStateChanged();
     void onSessionEnded(int exitCode);
     void showError(const QString& title, const QString& message);
+    /// An export or sweep action's outcome in the log: an error when not `ok`.
+    void logOutcome(const QString& message, bool ok);
     void updateTitle();
     void showAbout();
 
@@ -112,6 +117,7 @@ private:
     QAction* m_newAction = nullptr;
     QMenu* m_recentMenu = nullptr;
     ExportActions* m_exports = nullptr;
+    SweepActions* m_sweeps = nullptr;
     QTimer m_repaintTimer;
     SnapshotPtr m_latest;
     bool m_quitWhenDone = false;

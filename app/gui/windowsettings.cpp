@@ -66,6 +66,11 @@ QString WindowSettings::sessionsFolder()
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/sessions");
 }
 
+QString WindowSettings::sweepsFolder()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/sweeps");
+}
+
 QString WindowSettings::fileFolder()
 {
     const QString folder = QSettings().value(QStringLiteral("files/folder")).toString();

@@ -26,6 +26,8 @@ public:
     [[nodiscard]] static QString fileFolder();
     /// Where sessions are saved after every round: <app data>/sessions.
     [[nodiscard]] static QString sessionsFolder();
+    /// Where sweeps started in the window write their folders: <app data>/sweeps.
+    [[nodiscard]] static QString sweepsFolder();
     /// Remembers the folder of `path`, a file the user just chose.
     static void setFileFolder(const QString& path);
 };

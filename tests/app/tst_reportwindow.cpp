@@ -16,6 +16,7 @@
 #include "app/gui/reportwindow.h"
 #include "app/gui/sessioncontroller.h"
 #include "espalier/core/session.h"
+#include "screenshot.h"
 #include "syntheticsession.h"
 #include "widgets/curvechart.h"
 #include "widgets/layertable.h"
@@ -28,18 +29,9 @@
 using espalier::app::MainWindow;
 using espalier::app::ReportWindow;
 using espalier::testing::child;
+using espalier::testing::screenshot;
 
 namespace {
-
-/// With ESPALIER_SCREENSHOTS=DIR set, saves the window as DIR/NAME.png (docs/screenshots come from here).
-void screenshot(QWidget& window, const char* name)
-{
-    const QString dir = qEnvironmentVariable("ESPALIER_SCREENSHOTS");
-    if (dir.isEmpty())
-        return;
-    QTest::qWait(300); // queued replots
-    window.grab().save(dir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png"));
-}
 
 /// Clicks the layer table's row of `name`, as a user would.
 void clickLayer(ReportWindow& window, const QString& name)

@@ -27,10 +27,12 @@
 #include "widgets/maskinspector.h"
 #include "widgets/saliencyhistogram.h"
 #include "widgets/sparsitycurvechart.h"
+#include "screenshot.h"
 
 using espalier::app::MainWindow;
 using espalier::core::Recipe;
 using espalier::core::SessionState;
+using espalier::testing::screenshot;
 
 namespace {
 
@@ -93,16 +95,6 @@ bool openAndStart(MainWindow& window, const QString& recipePath)
         return false;
     QTest::mouseClick(child<QPushButton>(window, "startButton"), Qt::LeftButton);
     return true;
-}
-
-/// With ESPALIER_SCREENSHOTS=DIR set, saves the window as DIR/NAME.png (docs/screenshots come from here).
-void screenshot(MainWindow& window, const char* name)
-{
-    const QString dir = qEnvironmentVariable("ESPALIER_SCREENSHOTS");
-    if (dir.isEmpty())
-        return;
-    QTest::qWait(200); // let the coalesced repaint land
-    window.grab().save(dir + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png"));
 }
 
 } // namespace

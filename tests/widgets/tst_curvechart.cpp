@@ -7,12 +7,14 @@
 #include <QToolTip>
 
 #include "branchedsession.h"
+#include "plotpoints.h"
 #include "widgets/chartannotations.h"
 #include "widgets/curvechart.h"
 
 using espalier::core::EpochRecord;
 using espalier::core::RoundRecord;
 using espalier::core::Snapshot;
+using espalier::testing::points;
 using espalier::testing::twoBranchSession;
 using espalier::widgets::ChartAnnotations;
 using espalier::widgets::CurveChart;
@@ -61,15 +63,6 @@ private Q_SLOTS:
 };
 
 namespace {
-
-/// The points of `graph` as (key, value) pairs, for comparisons.
-QList<QPointF> points(const QCPGraph* graph)
-{
-    QList<QPointF> out;
-    for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it)
-        out << QPointF(it->key, it->value);
-    return out;
-}
 
 QList<QPointF> expected(const Snapshot& s, int branch, int fromPosition, double (*value)(const EpochRecord&))
 {

@@ -5,23 +5,17 @@
 #include <QTest>
 
 #include "branchedsession.h"
+#include "plotpoints.h"
 #include "widgets/sparsitycurvechart.h"
 
 using espalier::core::RoundRecord;
 using espalier::core::Snapshot;
+using espalier::testing::points;
 using espalier::testing::twoBranchSession;
 using espalier::widgets::SparsityCurveChart;
 using Series = espalier::widgets::SparsityCurveChart::Series;
 
 namespace {
-
-QList<QPointF> points(const QCPCurve* curve)
-{
-    QList<QPointF> out;
-    for (auto it = curve->data()->constBegin(); it != curve->data()->constEnd(); ++it)
-        out << QPointF(it->key, it->value);
-    return out;
-}
 
 void clickCheck(SparsityCurveChart& chart, const char* name)
 {
