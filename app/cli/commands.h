@@ -62,6 +62,7 @@ struct SweepOptions {
     std::vector<std::string> sets;
     std::string out;
     bool noSharedPretraining = false;
+    bool summarizeOnly = false; ///< write plan and summary of the finished cells; run none
     bool json = false;
 };
 

@@ -92,6 +92,7 @@ int main(int argc, char** argv)
     sweepCmd->add_option("--set", sweep.sets, "Override a recipe key in every cell, e.g. --set threads=2 (repeatable)");
     sweepCmd->add_option("--out", sweep.out, "Sweep folder (default: runs/sweeps/<file name>); rerunning into it skips finished cells");
     sweepCmd->add_flag("--no-shared-pretraining", sweep.noSharedPretraining, "Pretrain every cell itself instead of once per seed");
+    sweepCmd->add_flag("--summarize", sweep.summarizeOnly, "Run no cell: write the plan and the summary of the finished cells (e.g. cells copied in from other machines)");
     sweepCmd->add_flag("--json", sweep.json, "Print the summary as JSON on stdout (progress goes to stderr)");
 
     InspectOptions inspect;

@@ -67,6 +67,15 @@ int sweepCommand(const SweepOptions& options)
     const std::string out =
         options.out.empty() ? (fs::path("runs") / "sweeps" / fs::path(options.recipe).stem()).string() : options.out;
     core::SweepRunner runner(std::move(spec), out);
+    if (options.summarizeOnly) {
+        const auto results = runner.summarize();
+        if (options.json)
+            std::cout << resultsJson(results).dump(2) << "\n";
+        else
+            std::cout << pointTable(results) << results.finishedCells() << " of " << results.cells.size()
+                      << " cells finished; wrote " << out << "/summary.csv, " << out << "/summary.h5\n";
+        return 0;
+    }
 
     installInterruptHandler();
     std::ostream& progress = options.json ? std::cerr : std::cout;

@@ -160,11 +160,8 @@ void SweepRunner::runRegistered(Session& session, const std::function<void()>& b
     m_running = nullptr;
 }
 
-SweepResults SweepRunner::run(const SweepHooks& hooks)
+SweepResults SweepRunner::recorded(bool withFailed) const
 {
-    createFolder(join(m_folder, "cells"));
-    const FolderLock lock(m_folder);
-    writeSweepPlan(m_folder, m_spec, m_cells);
     SweepResults results;
     results.folder = m_folder;
     results.name = m_spec.name;
@@ -177,11 +174,31 @@ SweepResults SweepRunner::run(const SweepHooks& hooks)
         r.seed = cell.seed;
         r.name = cell.name;
         const auto record = readCellResult(join(cellFolder(m_folder, cell.name), "result.json"));
-        if (record && record->result.status == CellStatus::Done)
+        if (record && (record->result.status == CellStatus::Done || withFailed))
             r = record->result;
         results.cells.push_back(r);
     }
     summarizeSweep(results);
+    return results;
+}
+
+SweepResults SweepRunner::summarize()
+{
+    createFolder(m_folder);
+    const FolderLock lock(m_folder);
+    writeSweepPlan(m_folder, m_spec, m_cells);
+    auto results = recorded(/*withFailed=*/true);
+    writeSweepSummary(m_folder, results);
+    return results;
+}
+
+SweepResults SweepRunner::run(const SweepHooks& hooks)
+{
+    createFolder(join(m_folder, "cells"));
+    const FolderLock lock(m_folder);
+    writeSweepPlan(m_folder, m_spec, m_cells);
+    // Failed cells run again: the user may have fixed what failed.
+    SweepResults results = recorded(/*withFailed=*/false);
     for (std::size_t i = 0; i < m_cells.size(); ++i) {
         const std::string position = "cell " + std::to_string(i + 1) + "/" + std::to_string(m_cells.size()) + " " +
                                      m_cells[i].name;

@@ -218,6 +218,16 @@ private Q_SLOTS:
         };
         const auto again = SweepRunner(spec, folder).run(hooks);
         QCOMPARE(started, 0);
+        // Cells run elsewhere and copied in count once summarised; nothing runs.
+        auto wider = spec;
+        wider.seeds = {0, 1, 2};
+        const auto copied = SweepRunner(wider, folder).summarize();
+        QCOMPARE(copied.cells.size(), std::size_t(12));
+        QCOMPARE(copied.finishedCells(), 8);
+        QCOMPARE(copied.cells[8].status, CellStatus::Pending);
+        QCOMPARE(openSweepFolder(folder).cells.size(), std::size_t(12));
+        SweepRunner(spec, folder).summarize();
+
         const auto reopened = openSweepFolder(folder);
         QCOMPARE(reopened.name, std::string("synthetic"));
         QCOMPARE(reopened.methods, (std::vector<std::string>{"magnitude", "random-scratch"}));

@@ -144,12 +144,17 @@ public:
     SweepResults run(const SweepHooks& hooks = {});
     /// Thread-safe: stops the running cell at its next safe point.
     void stop();
+    /// Writes the plan and the summary of the cells finished so far and runs none: for cells run
+    /// elsewhere (other processes or machines) and copied into cells/. Throws like run().
+    SweepResults summarize();
 
 private:
     /// Runs one cell into cells/<name>/ and returns its outcome (Failed with the error unless stopped).
     SweepCellResult runCell(const SweepCell& cell, const SweepHooks& hooks);
     /// session.h5 of the dense pretraining `recipe` asks for, run first if no cell ran it yet.
     std::string pretrainedSession(const Recipe& recipe, const SweepHooks& hooks);
+    /// The plan with the outcome each cell's result.json records (Done only, or Failed too).
+    [[nodiscard]] SweepResults recorded(bool withFailed) const;
     /// Calls `body` with `session` registered for stop().
     void runRegistered(Session& session, const std::function<void()>& body);
 
