@@ -55,7 +55,8 @@ void writeSweepPlan(const std::string& folder, const SweepSpec& spec, const std:
     plan["format_version"] = kFormatVersion;
     plan["espalier_version"] = ESPALIER_VERSION;
     plan["name"] = spec.name;
-    plan["source"] = spec.source;
+    // Absolute, so that the window can continue the sweep from any working folder.
+    plan["source"] = spec.source.empty() ? std::string() : std::filesystem::absolute(spec.source).lexically_normal().string();
     plan["overrides"] = spec.overrides;
     plan["methods"] = ordered_json::array();
     for (const auto& m : spec.methods)
