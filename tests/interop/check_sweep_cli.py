@@ -1,6 +1,6 @@
 """espalier-cli sweep, as a user meets it: a small sweep on real Fashion-MNIST (2 methods × 2
 sparsities × 2 seeds) interrupted with Ctrl-C in its third cell and run again continues that cell
-and skips the finished ones. It ends with the same masks and summary as the sweep left alone. The
+and skips the finished ones; one killed with SIGKILL redoes the cell from its last autosave. It ends with the same masks and summary as the sweep left alone. The
 summary is read with h5py and checked against the cells' result.json files and numpy's mean and
 sample standard deviation."""
 import csv
@@ -25,8 +25,8 @@ RECIPE = {"model": {"name": "lenet300"},
 SWEEP_ARGS = ["--methods", "magnitude,snip", "--sparsities", "0.9,0.98", "--seeds", "0,1"]
 
 
-def interrupted_sweep(binary, recipe, out):
-    """Starts the sweep and sends SIGINT during the second epoch of its third cell."""
+def interrupted_sweep(binary, recipe, out, sig=signal.SIGINT):
+    """Starts the sweep and sends `sig` during the second epoch of its third cell."""
     proc = subprocess.Popen([binary, "sweep", recipe, *SWEEP_ARGS, "--out", out], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     lines = []
@@ -34,7 +34,7 @@ def interrupted_sweep(binary, recipe, out):
     for line in proc.stdout:
         lines.append(line)
         if "magnitude-98-seed0: finetune epoch 1/3" in line or time.time() > deadline:
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(sig)
             break
     rest, _ = proc.communicate(timeout=300)
     output = "".join(lines) + rest
@@ -70,14 +70,22 @@ def main():
                "the rerun continues the interrupted cell from its session.h5")
         expect(again.stdout.count(": started") == 6, "the rerun runs the interrupted cell and the 5 not started")
 
+        # A hard kill saves nothing and leaves the folder lock to the kernel: the rerun redoes the
+        # cell from its last autosave (here: the shared pretraining) and ends the same.
+        killed = os.path.join(work, "killed")
+        code, _ = interrupted_sweep(binary, recipe, killed, signal.SIGKILL)
+        expect(code == -signal.SIGKILL, f"SIGKILL ends the sweep at once (got {code})")
+        cli(binary, "sweep", recipe, *SWEEP_ARGS, "--out", killed)
+
         with open(os.path.join(straight, "sweep.json")) as f:
             plan = json.load(f)
         expect(len(plan["cells"]) == 8, "8 cells planned")
         for c in plan["cells"]:
             a = masks(os.path.join(straight, "cells", c["name"], "masks.h5"))
-            b = masks(os.path.join(broken, "cells", c["name"], "masks.h5"))
-            expect(a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a),
-                   f"{c['name']}: the same masks as the uninterrupted sweep")
+            for other in (broken, killed):
+                b = masks(os.path.join(other, "cells", c["name"], "masks.h5"))
+                expect(a.keys() == b.keys() and all(np.array_equal(a[k], b[k]) for k in a),
+                       f"{c['name']}: the same masks as the uninterrupted sweep ({os.path.basename(other)})")
 
         results = {}
         for c in plan["cells"]:
@@ -104,9 +112,11 @@ def main():
         expect([(r["method"], float(r["final_mean"])) for r in rows] ==
                [(p["method"].decode(), float(p["final_mean"])) for p in points],
                "summary.csv lists the same points as summary.h5")
-        with open(os.path.join(straight, "summary.csv")) as f:
-            expect([r["final_mean"] for r in csv.DictReader(f)] == [r["final_mean"] for r in rows],
-                   "the interrupted sweep's final accuracies equal the uninterrupted one's, digit for digit")
+        for other in (straight, killed):
+            with open(os.path.join(other, "summary.csv")) as f:
+                expect([r["final_mean"] for r in csv.DictReader(f)] == [r["final_mean"] for r in rows],
+                       f"the final accuracies of {os.path.basename(other)} equal the interrupted sweep's, "
+                       "digit for digit")
 
         changed = cli(binary, "sweep", recipe, *SWEEP_ARGS, "--set", "train.epochs=4", "--out", broken, expect=2)
         expect("train.epochs" in changed.stderr and "magnitude-90-seed0" in changed.stderr,
