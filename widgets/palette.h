@@ -21,12 +21,13 @@ inline QColor baselineColor() { return QColor(0x5d, 0x40, 0x37); }
 
 /// The colour of the `index`-th of several series that are compared with each other (one curve per
 /// method in a sweep): Okabe–Ito's colour-blind-safe set without its yellow, which is unreadable
-/// on white, then the same colours again.
+/// on white, then brown, grey and dark red (a full sweep has 8 methods), then the same again.
 inline QColor seriesColor(int index)
 {
     static const QColor kColors[] = {QColor(0x00, 0x72, 0xb2), QColor(0xd5, 0x5e, 0x00), QColor(0x00, 0x9e, 0x73),
                                      QColor(0xcc, 0x79, 0xa7), QColor(0x56, 0xb4, 0xe9), QColor(0xe6, 0x9f, 0x00),
-                                     QColor(0x33, 0x33, 0x33)};
+                                     QColor(0x33, 0x33, 0x33), QColor(0x8c, 0x56, 0x4b), QColor(0x99, 0x99, 0x99),
+                                     QColor(0xa5, 0x1c, 0x30)};
     constexpr int kCount = int(std::size(kColors));
     return kColors[((index % kCount) + kCount) % kCount];
 }

@@ -234,6 +234,9 @@ void ParetoChart::updateAxes()
         // A sweep lives at high sparsity: 0–80 % would be empty.
         const double lower = std::max(-2.0, std::floor(lowestKey / 10.0) * 10.0 - 5.0);
         m_plot->xAxis->setRange(lower, kPercent + 0.03 * (kPercent - lower));
+    } else if (compressionAxis() && std::isfinite(lowestKey)) {
+        // The same on the log axis: from a little below the least compressed point, not from 1×.
+        m_plot->xAxis->setRange(std::max(1.0, lowestKey / 1.6), highestKey * 1.6);
     }
     setAccuracyRange(m_plot->yAxis, lowestAccuracy);
 }

@@ -89,6 +89,8 @@ SweepWindow::SweepWindow(QWidget* parent)
     setWindowFlag(Qt::Window);
     m_thread->setObjectName(QStringLiteral("espalier-sweep"));
     m_chart->setObjectName(QStringLiteral("paretoChart"));
+    // Pruning sweeps live at 90 % and beyond: on a log compression axis 95, 99 and 99.6 % are apart.
+    m_chart->setCompressionAxis(true);
     m_progress->setObjectName(QStringLiteral("progressLabel"));
     m_progress->setContentsMargins(8, 0, 8, 0);
     m_progress->setTextInteractionFlags(Qt::TextSelectableByMouse);

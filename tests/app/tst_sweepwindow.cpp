@@ -140,7 +140,7 @@ void TestSweepWindow::runsATinySweepAndReopensItReadOnly()
         QList<QPointF> expected;
         for (const auto& p : results.points)
             if (p.method == method)
-                expected << QPointF(p.achievedSparsity * 100.0, p.finalMean * 100.0);
+                expected << QPointF(1.0 / (1.0 - p.achievedSparsity), p.finalMean * 100.0);
         QCOMPARE(expected.size(), 2);
         QVERIFY(chart.graph(method));
         QCOMPARE(points(chart.graph(method)), expected);
@@ -180,9 +180,7 @@ void TestSweepWindow::compressionAxisOnARealSweep()
     window->show();
     QVERIFY(QTest::qWaitForWindowExposed(window.get()));
     auto& chart = *child<ParetoChart>(*window, "paretoChart");
-    auto* check = child<QCheckBox>(chart, "compressionAxisCheck");
-    QTest::mouseClick(check, Qt::LeftButton, {}, QPoint(4, check->height() / 2));
-    QVERIFY(chart.compressionAxis());
+    QVERIFY(chart.compressionAxis()); // the sweep window opens on the compression axis
     const SweepResults& results = window->results();
     QVERIFY(!results.points.empty());
     for (const std::string& method : results.methods) {

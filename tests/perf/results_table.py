@@ -166,29 +166,40 @@ def verdicts(plan, points):
         else:
             out.append(f"- {100 * s:g} %: {best['method']} is best with {percent(best['final_mean'])} % "
                        f"(final epoch).")
+        margins = [f"{m} by {100 * (top['final_mean'] - by[(m, round(s, 6))]['final_mean']):+.2f} points"
+                   for m in ("snip", "synflow", "random") if (m, round(s, 6)) in by]
+        if margins:
+            out[-1] += f" {top['method']} against " + ", ".join(margins) + "."
     return "\n".join(out)
 
 
-def pareto_plot(plan, points, dense, path, compression):
-    fig, ax = plt.subplots(figsize=(7.5, 4.5), dpi=110)
-    for method in plan["methods"]:
-        ps = sorted((p for p in points if p["method"] == method), key=lambda p: p["sparsity"])
-        if not ps:
-            continue
-        xs = [1 / (1 - p["sparsity"]) if compression else 100 * p["sparsity"] for p in ps]
-        ax.errorbar(xs, [100 * p["final_mean"] for p in ps], yerr=[100 * p["final_spread"] for p in ps],
-                    marker="o", capsize=3, label=method)
-    if dense[2] > 0:
-        ax.axhline(100 * dense[0], color="0.3", linestyle="--", label=f"dense ({percent(dense[0])} %)")
-    if compression:
+def pareto_plot(plan, points, dense, path):
+    """Accuracy against compression (log axis): the whole range, and the top few points enlarged."""
+    fig, axes = plt.subplots(1, 2, figsize=(12, 4.8), dpi=110)
+    for ax, zoom in zip(axes, (False, True)):
+        for method in plan["methods"]:
+            ps = sorted((p for p in points if p["method"] == method), key=lambda p: p["sparsity"])
+            if not ps:
+                continue
+            ax.errorbar([1 / (1 - p["sparsity"]) for p in ps], [100 * p["final_mean"] for p in ps],
+                        yerr=[100 * p["final_spread"] for p in ps], marker="o", capsize=3, label=method)
+        if dense[2] > 0:
+            ax.axhline(100 * dense[0], color="0.3", linestyle="--", label=f"dense ({percent(dense[0])} %)")
         ax.set_xscale("log")
-        ax.set_xlabel("compression (dense weights / kept weights), log scale")
-    else:
-        ax.set_xlabel("sparsity (%)")
-    ax.set_ylabel("final-epoch test accuracy (%)")
-    ax.set_title(plan["name"])
-    ax.grid(True, alpha=0.3)
-    ax.legend(fontsize=8, loc="lower left")
+        ticks = [1 / (1 - s) for s in plan["sparsities"]]
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([f"{100 * s:g} %\n{t:.0f}×" for s, t in zip(plan["sparsities"], ticks)])
+        ax.minorticks_off()
+        ax.set_xlabel("sparsity and compression (log scale)")
+        ax.grid(True, alpha=0.3)
+        if zoom:
+            top = max((100 * p["final_mean"] for p in points), default=100)
+            ax.set_ylim(top - 6, top + 1)
+            ax.set_title("zoomed: the top 6 percentage points")
+        else:
+            ax.set_ylabel("final-epoch test accuracy (%)")
+            ax.set_title(plan["name"])
+            ax.legend(fontsize=8, loc="lower left")
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
@@ -198,7 +209,7 @@ def section(folders, plots, out_dir):
     plan, points, dense, cells = load(folders)
     slug = os.path.basename(os.path.normpath(folders[0]))
     plot = os.path.join(plots, f"{slug}-pareto.png")
-    pareto_plot(plan, points, dense, plot, compression=True)
+    pareto_plot(plan, points, dense, plot)
     seeds = sorted({c["seed"] for c in cells if c.get("status") == "done"})
     done = sum(c.get("status") == "done" for c in cells)
     total_seconds = sum(c.get("seconds", 0) for c in cells if c.get("status") == "done")
