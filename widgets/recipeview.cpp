@@ -64,7 +64,7 @@ void RecipeView::setRecipe(const core::Recipe& recipe, const QString& source)
         data += tr(", %1 for validation").arg(formatPercent(recipe.data.validation, 0));
     setField(QStringLiteral("data"), data);
     if (auto* label = findChild<QLabel*>(QStringLiteral("recipe_data")))
-        label->setToolTip(recipe.data.name == "synthetic" ? QString() : QString::fromStdString(recipe.data.root));
+        label->setToolTip(recipe.data.name.starts_with("synthetic") ? QString() : QString::fromStdString(recipe.data.root));
     setField(QStringLiteral("method"), QString::fromStdString(recipe.method));
     setField(QStringLiteral("target"), formatPercent(recipe.targetSparsity));
     setField(QStringLiteral("schedule"), recipe.rounds == 1

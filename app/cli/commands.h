@@ -32,6 +32,9 @@ struct ScoreOptions {
     std::string dataRoot;
     int samples = 100;
     bool structured = false;
+    std::int64_t roundTo = 1;          ///< --structured
+    std::int64_t latencyBatch = 64;    ///< --structured
+    std::string channelMap;            ///< --structured: JSON of kept channels
     bool layerwise = false;
     std::string out;
     std::string exportPath;
@@ -75,6 +78,7 @@ struct InspectOptions {
 int runCommand(const RunOptions& options);
 int resumeCommand(const ResumeOptions& options);
 int scoreCommand(const ScoreOptions& options);
+int structuredScoreCommand(const ScoreOptions& options);
 int evalCommand(const EvalOptions& options);
 int inspectCommand(const InspectOptions& options);
 int sweepCommand(const SweepOptions& options);

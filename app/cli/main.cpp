@@ -58,14 +58,23 @@ int main(int argc, char** argv)
     scoreCmd->add_option("--method", score.method, "magnitude, random, snip, grasp, synflow or taylor")->required();
     scoreCmd->add_option("--sparsity", score.sparsity, "Target sparsity in [0, 1)")->required();
     scoreCmd->add_option("--rounds", score.rounds, "Scoring rounds on the exponential schedule (default 100 for synflow, else 1)")->check(CLI::PositiveNumber);
-    scoreCmd->add_option("--data", score.data, "Dataset name (fashion-mnist, mnist, kmnist, cifar10, cifar100, hdf5, synthetic)");
+    scoreCmd->add_option("--data", score.data, "Dataset name (fashion-mnist, mnist, kmnist, cifar10, cifar100, hdf5, synthetic, synthetic-cifar)");
     scoreCmd->add_option("--data-root", score.dataRoot, "Dataset folder (or .h5 file)");
     scoreCmd->add_option("--samples", score.samples, "Score on the first N training samples in file order")->check(CLI::PositiveNumber);
-    scoreCmd->add_flag("--structured", score.structured, "Structured (filter/channel) pruning");
+    scoreCmd->add_flag("--structured", score.structured,
+                       "Remove whole channels (methods l1-filter, slimming, taylor, random; --sparsity = fraction of "
+                       "channels) and build a smaller model");
+    scoreCmd->add_option("--round-to", score.roundTo, "--structured: round kept channels up to a multiple of N")
+        ->check(CLI::PositiveNumber);
+    scoreCmd->add_option("--latency-batch", score.latencyBatch, "--structured: batch size of the latency comparison")
+        ->check(CLI::PositiveNumber);
+    scoreCmd->add_option("--channel-map", score.channelMap,
+                         "--structured: write the kept channel indices per layer as JSON");
     scoreCmd->add_flag("--layerwise", score.layerwise, "Same sparsity in every layer instead of one global threshold");
     scoreCmd->add_option("--out", score.out, "Write masks to this HDF5 file (/masks/<parameter name>)");
     scoreCmd->add_flag("--save-scores", score.saveScores, "Also write the scores (/scores/<parameter name>) to --out");
-    scoreCmd->add_option("--export", score.exportPath, "Write the masked model as TorchScript");
+    scoreCmd->add_option("--export", score.exportPath,
+                         "Write the masked model (with --structured: the smaller model) as TorchScript");
     scoreCmd->add_option("--export-sparse", score.exportSparse, "Write a compressed sparse checkpoint (HDF5: bitmasks + kept values)");
     scoreCmd->add_option("--seed", score.seed, "Seed for initialisation and random scores");
     scoreCmd->add_option("--param", score.params, "Method parameter key=value, e.g. --param temperature=200 (repeatable)");

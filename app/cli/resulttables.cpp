@@ -57,6 +57,30 @@ std::string layerTable(const std::vector<core::LayerStats>& layers)
     return out.str();
 }
 
+std::string channelTable(const std::vector<core::ChannelLayerReport>& layers)
+{
+    std::size_t nameWidth = 5;
+    for (const auto& l : layers)
+        nameWidth = std::max(nameWidth, l.layer.size());
+    std::ostringstream out;
+    out << padded("layer", nameWidth) << padded("channels", 10, true) << padded("kept", 7, true)
+        << padded("group", 7, true) << "  kept because\n";
+    for (const auto& l : layers)
+        out << padded(l.layer, nameWidth) << padded(std::to_string(l.channels), 10, true)
+            << padded(std::to_string(l.kept), 7, true) << padded(std::to_string(l.group), 7, true) << "  "
+            << l.keptBecause << "\n";
+    return out.str();
+}
+
+nlohmann::json channelLayersJson(const std::vector<core::ChannelLayerReport>& layers)
+{
+    auto out = nlohmann::json::array();
+    for (const auto& l : layers)
+        out.push_back({{"layer", l.layer}, {"channels", l.channels}, {"kept", l.kept}, {"group", l.group},
+                       {"kept_because", l.keptBecause}});
+    return out;
+}
+
 std::string roundTable(const std::vector<core::RoundRecord>& rounds)
 {
     std::ostringstream out;

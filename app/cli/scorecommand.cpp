@@ -45,7 +45,7 @@ nlohmann::json methodParams(const std::vector<std::string>& params)
 int scoreCommand(const ScoreOptions& options)
 {
     if (options.structured)
-        throw core::InputError("--structured: structured (filter/channel) pruning is not available in this build yet");
+        return structuredScoreCommand(options);
     if (options.saveScores && options.out.empty())
         throw core::InputError("--save-scores needs --out FILE.h5");
 

@@ -17,7 +17,7 @@ namespace espalier::app {
 namespace {
 
 bool isHdf5(const QString& dataset) { return dataset == QLatin1String("hdf5"); }
-bool isSynthetic(const QString& dataset) { return dataset == QLatin1String("synthetic"); }
+bool isSynthetic(const QString& dataset) { return dataset.startsWith(QLatin1String("synthetic")); }
 
 } // namespace
 

@@ -26,7 +26,7 @@ QStringList zooModels()
 
 QStringList datasets()
 {
-    return list({"fashion-mnist", "mnist", "kmnist", "cifar10", "cifar100", "hdf5", "synthetic"});
+    return list({"fashion-mnist", "mnist", "kmnist", "cifar10", "cifar100", "hdf5", "synthetic", "synthetic-cifar"});
 }
 
 QStringList methods()
@@ -54,6 +54,7 @@ QString describe(const QString& choice)
         {QStringLiteral("resnet32"), "ResNet-32 (CIFAR); ESPN uses width multiplier 2"},
         {QStringLiteral("hdf5"), "an .h5 file with datasets X and y"},
         {QStringLiteral("synthetic"), "generated data; needs no files"},
+        {QStringLiteral("synthetic-cifar"), "generated 3×32×32 data for the CIFAR models; needs no files"},
         {QStringLiteral("magnitude"), "|W| of the current weights"},
         {QStringLiteral("random"), "uniform random scores from the seeded generator"},
         {QStringLiteral("snip"), "|∂L/∂w ⊙ w| on one scoring batch"},

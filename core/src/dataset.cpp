@@ -19,8 +19,8 @@ namespace espalier::core {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> kDatasetNames = {
-    "fashion-mnist", "mnist", "kmnist", "cifar10", "cifar100", "hdf5", "synthetic"};
+constexpr std::array<std::string_view, 8> kDatasetNames = {
+    "fashion-mnist", "mnist", "kmnist", "cifar10", "cifar100", "hdf5", "synthetic", "synthetic-cifar"};
 
 /// Per-channel statistics of the [0, 1]-scaled training images; empty means "only scale uint8
 /// to [0, 1]" (HDF5 and synthetic data).
@@ -70,6 +70,11 @@ RawDataset readRaw(const DataSpec& spec, std::uint64_t seed, Normalisation& norm
         return loadHdf5Dataset(spec.root);
     if (name == "synthetic")
         return makeSyntheticDataset(seed);
+    if (name == "synthetic-cifar") {
+        auto data = makeSyntheticDataset(seed, kSyntheticTrainSize, kSyntheticTestSize, {3, 32, 32});
+        data.displayName = "Synthetic CIFAR-shaped";
+        return data;
+    }
     throw InputError("data.name: unknown dataset '" + spec.name + "' (valid: " + validNames() + ")");
 }
 

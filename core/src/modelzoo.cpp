@@ -105,9 +105,11 @@ torch::jit::Module basicBlock(std::int64_t in, std::int64_t planes, std::int64_t
     block.register_module("bn2", zoo::makeBatchNorm("BatchNorm2d", planes));
     std::string shortcut = "x";
     if (stride != 1 || in != planes) {
-        // Option A: subsample and zero-pad planes/4 channels on each side; no parameters.
-        const auto pad = std::to_string(planes / 4);
-        shortcut = "torch.constant_pad_nd(x[:, :, ::2, ::2], [0, 0, 0, 0, " + pad + ", " + pad + "], 0.0)";
+        // Option A: subsample and zero-pad planes/4 channels on each side; no parameters. The
+        // amounts are attributes so that structured pruning can shrink them with the channels.
+        block.register_attribute("pad_before", c10::IntType::get(), planes / 4);
+        block.register_attribute("pad_after", c10::IntType::get(), planes / 4);
+        shortcut = "torch.constant_pad_nd(x[:, :, ::2, ::2], [0, 0, 0, 0, self.pad_before, self.pad_after], 0.0)";
     }
     block.define("def forward(self, x):\n"
                  "    out = torch.relu(self.bn1.forward(self.conv1.forward(x)))\n"

@@ -110,8 +110,9 @@ const std::vector<std::string>& recipeMethods()
 
 const std::vector<std::string>& recipeDatasets()
 {
-    static const std::vector<std::string> kDatasets = {"fashion-mnist", "mnist", "kmnist", "cifar10",
-                                                       "cifar100",      "hdf5",  "synthetic"};
+    static const std::vector<std::string> kDatasets = {"fashion-mnist", "mnist",     "kmnist",
+                                                       "cifar10",       "cifar100",  "hdf5",
+                                                       "synthetic",     "synthetic-cifar"};
     return kDatasets;
 }
 

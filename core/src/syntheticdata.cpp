@@ -12,16 +12,21 @@ constexpr double kNoiseStd = 1.0;
 
 RawSplit drawSplit(const torch::Tensor& prototypes, std::int64_t n, at::Generator& gen) {
     auto labels = torch::randint(kSyntheticClasses, {n}, gen, torch::kLong);
-    auto noise = torch::randn({n, 1, 28, 28}, gen, torch::kFloat32);
+    auto shape = prototypes.sizes().vec();
+    shape[0] = n;
+    auto noise = torch::randn(shape, gen, torch::kFloat32);
     auto images = prototypes.index_select(0, labels).add_(noise, kNoiseStd);
     return {images, labels};
 }
 
 } // namespace
 
-RawDataset makeSyntheticDataset(std::uint64_t seed, std::int64_t trainSize, std::int64_t testSize) {
+RawDataset makeSyntheticDataset(std::uint64_t seed, std::int64_t trainSize, std::int64_t testSize,
+                                const std::vector<std::int64_t>& sampleShape) {
     auto gen = at::detail::createCPUGenerator(seed);
-    const auto prototypes = torch::randn({kSyntheticClasses, 1, 28, 28}, gen, torch::kFloat32);
+    std::vector<std::int64_t> shape{kSyntheticClasses};
+    shape.insert(shape.end(), sampleShape.begin(), sampleShape.end());
+    const auto prototypes = torch::randn(shape, gen, torch::kFloat32);
     RawDataset data;
     data.train = drawSplit(prototypes, trainSize, gen);
     data.test = drawSplit(prototypes, testSize, gen);

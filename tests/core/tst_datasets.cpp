@@ -393,6 +393,16 @@ void TestDatasets::synthetic() {
 
     const auto limited = loadData(spec("synthetic", {}, 100), 11);
     QVERIFY(torch::equal(limited.train.images, a.train.images.narrow(0, 0, 100)));
+
+    // CIFAR-shaped for the CIFAR architectures, equally learnable.
+    const auto cifar = loadData(spec("synthetic-cifar"), 11);
+    QCOMPARE(cifar.train.images.sizes().vec(), (std::vector<std::int64_t>{2048, 3, 32, 32}));
+    QCOMPARE(cifar.sampleShape, (std::vector<std::int64_t>{3, 32, 32}));
+    auto cifarMeans = torch::zeros({10, 3 * 32 * 32});
+    cifarMeans.index_add_(0, cifar.train.labels, cifar.train.images.flatten(1))
+        .div_(torch::bincount(cifar.train.labels, {}, 10).unsqueeze(1));
+    const auto cifarPredicted = torch::cdist(cifar.test.images.flatten(1), cifarMeans).argmin(1);
+    QVERIFY(cifarPredicted.eq(cifar.test.labels).to(torch::kFloat32).mean().item<float>() > 0.95F);
 }
 
 void TestDatasets::badSpec_data() {
@@ -402,7 +412,7 @@ void TestDatasets::badSpec_data() {
     QTest::addColumn<QString>("message");
     QTest::addRow("unknown name") << "imagenet" << qint64(-1) << 0.0
                                   << "unknown dataset 'imagenet' (valid: fashion-mnist, mnist, kmnist, "
-                                     "cifar10, cifar100, hdf5, synthetic)";
+                                     "cifar10, cifar100, hdf5, synthetic, synthetic-cifar)";
     QTest::addRow("zero train_limit") << "synthetic" << qint64(0) << 0.0 << "data.train_limit";
     QTest::addRow("negative validation") << "synthetic" << qint64(-1) << -0.1 << "data.validation";
     QTest::addRow("validation one") << "synthetic" << qint64(-1) << 1.0 << "data.validation";
