@@ -53,7 +53,8 @@ struct EvalOptions {
     std::string data = "fashion-mnist";
     std::string dataRoot;
     std::optional<double> previewSparsity;
-    std::string method;
+    std::string method;       ///< with previewSparsity
+    bool layerwise = false;   ///< with previewSparsity
     bool json = false;
 };
 

@@ -10,10 +10,49 @@
 
 namespace espalier::cli {
 
+namespace {
+
+// eval --preview-sparsity: the saved model, then a pruned copy of it, side by side.
+int previewCommand(const EvalOptions& options, const core::Recipe& recipe)
+{
+    core::PreviewRequest request;
+    request.method = options.method;
+    request.sparsity = *options.previewSparsity;
+    request.global = !options.layerwise;
+    const auto p = core::previewModel(recipe.model, recipe.data, recipe.seed, recipe.threads, request);
+    if (options.json) {
+        const nlohmann::json out{{"model", p.base.model},
+                                 {"dataset", p.base.dataset},
+                                 {"test_accuracy", p.base.testAccuracy},
+                                 {"sparsity", p.base.sparsity},
+                                 {"preview",
+                                  {{"method", request.method},
+                                   {"allocation", request.global ? "global" : "layerwise"},
+                                   {"sparsity", p.sparsity},
+                                   {"test_accuracy", p.testAccuracy},
+                                   {"test_loss", p.testLoss},
+                                   {"layers", layersJson(p.layers)}}}};
+        std::cout << out.dump(2) << "\n";
+        return 0;
+    }
+    std::cout << p.base.model << " on " << p.base.dataset << "\n\npreview: " << request.method << " at "
+              << percent(request.sparsity) << " (" << (request.global ? "global" : "layerwise")
+              << "), applied to a copy and discarded\n\n"
+              << layerTable(p.layers) << "\n"
+              << "as saved:  sparsity " << percent(p.base.sparsity) << ", test accuracy " << percent(p.base.testAccuracy)
+              << "\npreviewed: sparsity " << percent(p.sparsity) << ", test accuracy " << percent(p.testAccuracy)
+              << " (no training after pruning)\n";
+    return 0;
+}
+
+} // namespace
+
 int evalCommand(const EvalOptions& options)
 {
-    if (options.previewSparsity)
-        throw core::InputError("--preview-sparsity: what-if previews are not available in this build yet");
+    if (options.previewSparsity.has_value() != !options.method.empty())
+        throw core::InputError("--preview-sparsity S and --method M go together");
+    if (options.previewSparsity && !options.logits.empty())
+        throw core::InputError("--logits writes the saved model's outputs; run it without --preview-sparsity");
     if (options.logits.empty() != (options.samples == 0))
         throw core::InputError("--logits FILE and --samples N go together");
     nlohmann::json request{{"model", {{"name", options.model}}}, {"data", {{"name", options.data}}}};
@@ -22,6 +61,8 @@ int evalCommand(const EvalOptions& options)
     if (!options.weights.empty())
         request["model"]["weights"] = options.weights;
     const auto recipe = core::parseRecipe(request.dump(), "eval options");
+    if (options.previewSparsity)
+        return previewCommand(options, recipe);
     const auto result = core::evaluateModel(recipe.model, recipe.data, recipe.seed, recipe.threads,
                                             {options.logits, options.samples});
     if (options.json) {

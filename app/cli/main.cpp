@@ -88,8 +88,11 @@ int main(int argc, char** argv)
     evalCmd->add_option("--samples", eval.samples, "Test samples (file order) for --logits")->check(CLI::PositiveNumber);
     evalCmd->add_option("--data", eval.data, "Dataset name");
     evalCmd->add_option("--data-root", eval.dataRoot, "Dataset folder (or .h5 file)");
-    evalCmd->add_option("--preview-sparsity", eval.previewSparsity, "What-if preview (not available yet)");
-    evalCmd->add_option("--method", eval.method, "Method for --preview-sparsity");
+    evalCmd->add_option("--preview-sparsity", eval.previewSparsity,
+                        "What-if: prune a copy of the model to this sparsity, evaluate it and discard it");
+    evalCmd->add_option("--method", eval.method,
+                        "Scoring method of the preview: magnitude, random, snip, grasp, synflow (one round), taylor");
+    evalCmd->add_flag("--layerwise", eval.layerwise, "Preview with the same sparsity in every layer");
     evalCmd->add_flag("--json", eval.json, "Print the result as JSON");
 
     SweepOptions sweep;

@@ -1,5 +1,7 @@
 #include "espalier/core/evaluation.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 
 #include "dataset.h"
 #include "logitsfile.h"
@@ -7,23 +9,37 @@
 #include "modelimport.h"
 #include "model.h"
 #include "prunable.h"
+#include "pruningpreview.h"
 #include "torchruntime.h"
 #include "trainer.h"
 
 namespace espalier::core {
 
-ModelEvaluation evaluateModel(const ModelSpec& modelSpec, const DataSpec& dataSpec, std::uint64_t seed, int threads,
-                              const LogitsExport& logits)
+namespace {
+
+struct LoadedModel {
+    DataBundle data;
+    Model model;
+    MaskSet masks;
+};
+
+LoadedModel loadModel(const ModelSpec& modelSpec, const DataSpec& dataSpec, std::uint64_t seed, int threads)
 {
     prepareTorchRuntime(threads);
     torch::manual_seed(seed);
-    auto data = loadData(dataSpec, seed);
-    auto model = makeModel(modelSpec, data.sampleShape, data.numClasses);
-    MaskSet masks(findPrunableTensors(model.module, {}));
-    importModelState(modelSpec, model, masks);
-    if (!logits.path.empty())
-        writeLogits(model, data.test, logits.samples, logits.path);
-    const auto quality = evaluate(model, data.test);
+    LoadedModel m;
+    m.data = loadData(dataSpec, seed);
+    m.model = makeModel(modelSpec, m.data.sampleShape, m.data.numClasses);
+    m.masks = MaskSet(findPrunableTensors(m.model.module, {}));
+    importModelState(modelSpec, m.model, m.masks);
+    return m;
+}
+
+ModelEvaluation evaluateLoaded(LoadedModel& m)
+{
+    auto& model = m.model;
+    const auto quality = evaluate(model, m.data.test);
+    const auto& data = m.data;
 
     ModelEvaluation result;
     result.model = model.name;
@@ -46,6 +62,50 @@ ModelEvaluation evaluateModel(const ModelSpec& modelSpec, const DataSpec& dataSp
     }
     result.sparsity = total > 0 ? 1.0 - double(nonZero) / double(total) : 0.0;
     return result;
+}
+
+} // namespace
+
+ModelEvaluation evaluateModel(const ModelSpec& modelSpec, const DataSpec& dataSpec, std::uint64_t seed, int threads,
+                              const LogitsExport& logits)
+{
+    auto loaded = loadModel(modelSpec, dataSpec, seed, threads);
+    if (!logits.path.empty())
+        writeLogits(loaded.model, loaded.data.test, logits.samples, logits.path);
+    return evaluateLoaded(loaded);
+}
+
+ModelPreview previewModel(const ModelSpec& modelSpec, const DataSpec& dataSpec, std::uint64_t seed, int threads,
+                          const PreviewRequest& request)
+{
+    checkPreviewRequest(request.method, request.sparsity);
+    auto loaded = loadModel(modelSpec, dataSpec, seed, threads);
+    ModelPreview out;
+    out.base = evaluateLoaded(loaded);
+    // The saved zeros are the mask a preview starts from: pruned weights stay pruned.
+    std::vector<torch::Tensor> current;
+    for (const auto& t : loaded.masks.tensors())
+        current.push_back(t.weight.ne(0));
+    loaded.masks.setMasks(current);
+    PreviewSettings settings;
+    settings.method = request.method;
+    settings.sparsity = request.sparsity;
+    settings.global = request.global;
+    settings.constraints.locked.assign(loaded.masks.size(), false);
+    settings.constraints.floors.assign(loaded.masks.size(), 0.0);
+    settings.scoring.samples = request.scoringSamples;
+    settings.scoring.fileOrder = true;
+    auto generator = at::make_generator<at::CPUGeneratorImpl>(seed);
+    const auto outcome = previewPruning(loaded.model, loaded.masks, settings, loaded.data.train, loaded.data.test, generator);
+    out.sparsity = outcome.sparsity;
+    out.testAccuracy = outcome.testAccuracy;
+    out.testLoss = outcome.testLoss;
+    out.layers = out.base.layers;
+    for (std::size_t i = 0; i < out.layers.size() && i < outcome.kept.size(); ++i) {
+        out.layers[i].kept = outcome.kept[i];
+        out.layers[i].collapsed = outcome.kept[i] == 0;
+    }
+    return out;
 }
 
 } // namespace espalier::core

@@ -150,6 +150,12 @@ void Session::requestThresholdPreview()
     m_impl->control.post([impl = m_impl.get()] { impl->previewThresholds(); });
 }
 
+void Session::requestPreview(const std::string& method, double sparsity)
+{
+    checkPreviewRequest(method, sparsity);
+    m_impl->control.post([impl = m_impl.get(), method, sparsity] { impl->previewAccuracy(method, sparsity); });
+}
+
 void Session::requestLayerTensors(const std::string& name)
 {
     m_impl->control.post([impl = m_impl.get(), name] {

@@ -21,6 +21,7 @@
 #include "model.h"
 #include "modelexport.h"
 #include "modelimport.h"
+#include "pruningpreview.h"
 #include "runcontrol.h"
 #include "saliencyhistogram.h"
 #include "schedule.h"
@@ -294,6 +295,8 @@ struct Session::Impl {
     /// Scores for the next round of the current recipe (not ESPN/GMP); `rng` is the generator to draw from.
     std::vector<torch::Tensor> roundScores(torch::Generator& rng);
     void previewThresholds();
+    /// Session::requestPreview at a safe point; a failure is logged, never thrown into the run.
+    void previewAccuracy(const std::string& method, double sparsity);
     /// collapse_policy "block": fails the session, or in an interactive one goes back to the state
     /// before `round` and pauses there.
     [[noreturn]] void refuseRound(int round, const std::string& message);

@@ -163,6 +163,30 @@ void Session::Impl::previewThresholds()
     publish(true);
 }
 
+void Session::Impl::previewAccuracy(const std::string& method, double sparsity)
+{
+    PreviewSettings settings;
+    settings.method = method;
+    settings.sparsity = sparsity;
+    settings.global = recipe.allocation == "global";
+    settings.constraints = constraints;
+    settings.scoring = recipe.scoring;
+    if (method == recipe.method)
+        settings.methodParams = recipe.methodParams;
+    try {
+        const auto outcome = previewPruning(model, masks, settings, data.train, data.test, generator);
+        PreviewPoint point{roundsStarted, method, outcome.sparsity, outcome.testAccuracy};
+        update([&](Snapshot& s) { s.previewPoints.push_back(point); });
+        std::ostringstream line;
+        line << "preview: " << method << " at " << 100.0 * outcome.sparsity << " % sparsity would give "
+             << 100.0 * outcome.testAccuracy << " % test accuracy before training (nothing changed)";
+        log(line.str());
+    } catch (const std::exception& e) {
+        log(std::string("preview failed: ") + e.what());
+    }
+    publish(true);
+}
+
 std::vector<torch::Tensor> Session::Impl::magnitudeScores() const
 {
     std::vector<torch::Tensor> scores;

@@ -32,4 +32,25 @@ struct LogitsExport {
 ModelEvaluation evaluateModel(const ModelSpec& model, const DataSpec& data, std::uint64_t seed, int threads,
                               const LogitsExport& logits = {});
 
+/// A what-if pruning of a saved model (`espalier-cli eval --preview-sparsity S --method M`).
+struct PreviewRequest {
+    std::string method;   ///< magnitude, random, snip, grasp, synflow (one round), taylor
+    double sparsity = 0.0;
+    bool global = true;   ///< false: the same sparsity in every layer
+    int scoringSamples = 100; ///< first training samples, file order (snip, grasp, taylor)
+};
+
+struct ModelPreview {
+    ModelEvaluation base;     ///< the model as saved
+    double sparsity = 0.0;    ///< after the preview mask
+    double testAccuracy = 0.0;
+    double testLoss = 0.0;
+    std::vector<LayerStats> layers; ///< kept = weights the preview mask keeps
+};
+
+/// Loads like evaluateModel, evaluates the model, then prunes a copy with `request` and evaluates
+/// that; the loaded model itself is never changed.
+ModelPreview previewModel(const ModelSpec& model, const DataSpec& data, std::uint64_t seed, int threads,
+                          const PreviewRequest& request);
+
 } // namespace espalier::core

@@ -93,6 +93,11 @@ public:
     /// (weights, masks and random state are untouched). Not for ESPN and GMP, whose masks come from
     /// training: their preview stays empty.
     void requestThresholdPreview();
+    /// What-if: at the next safe point (also while paused), prunes a copy of the model to `sparsity`
+    /// with the scoring method `method`, evaluates it on the test set and appends the result to
+    /// Snapshot::previewPoints. Weights, masks, optimizer and random state are untouched. Throws
+    /// InputError at once for a method that cannot preview or a sparsity outside [0, 1).
+    void requestPreview(const std::string& method, double sparsity);
     /// Copies one prunable tensor at the next safe point and hands it to hooks.onLayerTensors.
     void requestLayerTensors(const std::string& name);
     /// Copies one prunable tensor now; only while run() is not executing. Throws InputError for an

@@ -88,6 +88,15 @@ struct CollapseWarning {
 enum class SessionState { Idle, Running, Paused, Finished, Stopped, Failed };
 
 /// Immutable, torch-free picture of a session, handed to observers (GUI, CLI progress).
+/// One ephemeral pruning: the test accuracy the model would have if `method` pruned it to
+/// `sparsity` now, without training. Nothing is committed.
+struct PreviewPoint {
+    int round = 0;       ///< rounds finished when it was taken
+    std::string method;
+    double sparsity = 0.0; ///< reached (locks and floors can keep more than asked)
+    double testAccuracy = 0.0;
+};
+
 struct Snapshot {
     SessionState state = SessionState::Idle;
     std::string phase;          ///< "loading", "pretrain", "scoring", "round", "finetune", "done"
@@ -115,6 +124,8 @@ struct Snapshot {
     /// per layer, log10 of the smallest score that round would keep (NaN: none kept / no preview).
     int previewRound = 0;
     std::vector<double> previewThresholds;
+    /// What-if previews (Session::requestPreview), oldest first; none of them changed the session.
+    std::vector<PreviewPoint> previewPoints;
 };
 
 const char* toString(SessionState state);
