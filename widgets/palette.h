@@ -18,6 +18,7 @@ inline QColor lossColor() { return QColor(0x8e, 0x44, 0xad); }
 inline QColor validationColor() { return QColor(0x00, 0x89, 0x7b); }
 inline QColor annotationColor() { return QColor(0xd8, 0x6a, 0x00); }
 inline QColor baselineColor() { return QColor(0x5d, 0x40, 0x37); }
+inline QColor previewColor() { return QColor(0xad, 0x14, 0x57); }
 
 /// The colour of the `index`-th of several series that are compared with each other (one curve per
 /// method in a sweep): Okabe–Ito's colour-blind-safe set without its yellow, which is unreadable

@@ -48,6 +48,11 @@ SparsityCurveChart::SparsityCurveChart(QWidget* parent)
     m_baseline->setLayer(QStringLiteral("annotations"));
     m_baseline->setPen(QPen(baselineColor(), 1.6, Qt::DashLine));
     m_baseline->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, baselineColor(), 5));
+    m_previews = new QCPCurve(m_plot->xAxis, m_plot->yAxis);
+    m_previews->setLineStyle(QCPCurve::lsNone);
+    m_previews->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(previewColor(), 1.8), Qt::NoBrush, 10));
+    m_previews->setPen(QPen(previewColor(), 1.8));
+    m_previews->setName(tr("what-if previews"));
     m_dense = std::make_unique<DenseLine>(m_plot, QPen(targetColor(), 1.4, Qt::DotLine));
     m_emptyText = addPlaceholderText(m_plot, tr("No finished rounds yet"));
 
@@ -81,8 +86,15 @@ void SparsityCurveChart::setSnapshot(const core::Snapshot& snapshot)
 {
     const auto fingerprint = HistoryFingerprint::of(snapshot.epochs, snapshot.rounds, snapshot.annotations,
                                                     snapshot.branch, /*round=*/0);
-    if (m_fingerprint == fingerprint)
+    // Previews are only ever appended (a new session starts over), so their count tells a change.
+    const bool previewsChanged = snapshot.previewPoints.size() != m_previewPoints.size();
+    if (previewsChanged)
+        m_previewPoints = snapshot.previewPoints;
+    if (m_fingerprint == fingerprint) {
+        if (previewsChanged)
+            rebuild();
         return;
+    }
     m_fingerprint = fingerprint;
     m_rounds = snapshot.rounds;
     m_branch = snapshot.branch;
@@ -159,9 +171,15 @@ void SparsityCurveChart::rebuild()
     m_baseline->setName(m_baselineLabel.isEmpty() ? tr("baseline") : m_baselineLabel);
     m_baseline->setVisible(!m_baselineSparsity.empty());
 
+    BranchSeries::Points previews;
+    for (const auto& p : m_previewPoints)
+        previews.add(axisKey(p.sparsity), p.testAccuracy * kPercent);
+    m_previews->setData(previews.keys, previews.values);
+    m_previews->setVisible(!m_previewPoints.empty());
+
     m_dense->set(m_denseAccuracy ? std::optional<double>(*m_denseAccuracy * kPercent) : std::nullopt,
                  tr("dense %1").arg(formatPercent(m_denseAccuracy.value_or(0.0), 1)));
-    m_emptyText->setVisible(m_rounds.empty() && m_baselineSparsity.empty());
+    m_emptyText->setVisible(m_rounds.empty() && m_baselineSparsity.empty() && m_previewPoints.empty());
 
     updateAxes();
     updateLegend();
@@ -178,6 +196,10 @@ void SparsityCurveChart::updateAxes()
     for (std::size_t i = 0; i < m_baselineSparsity.size(); ++i) {
         keys.push_back(axisKey(m_baselineSparsity[i]));
         accuracies.push_back(m_baselineAccuracy[i]);
+    }
+    for (const auto& p : m_previewPoints) {
+        keys.push_back(axisKey(p.sparsity));
+        accuracies.push_back(p.testAccuracy);
     }
     if (m_denseAccuracy)
         accuracies.push_back(*m_denseAccuracy);
@@ -205,6 +227,8 @@ void SparsityCurveChart::updateLegend()
     }
     if (m_baseline->visible())
         m_baseline->addToLegend();
+    if (m_previews->visible())
+        m_previews->addToLegend();
     const auto& others = m_series[slot(Series::TestAccuracy)]->others();
     if (!others.empty()) {
         others.begin()->second->setName(tr("other branches"));
@@ -241,6 +265,10 @@ QString SparsityCurveChart::csv() const
              csvNumber(m_baselineSparsity[i]), compression(m_baselineSparsity[i]),
              csvNumber(m_baselineAccuracy[i]), QString()});
     }
+    for (const auto& p : m_previewPoints) {
+        row({csvField(QStringLiteral("preview:") + QString::fromStdString(p.method)), QString(), QString::number(p.round),
+             csvNumber(p.sparsity), compression(p.sparsity), csvNumber(p.testAccuracy), QString()});
+    }
     if (m_denseAccuracy)
         row({QStringLiteral("dense"), QString(), QString(), csvNumber(0.0), csvNumber(1.0), csvNumber(*m_denseAccuracy),
              QString()});
@@ -259,6 +287,22 @@ QString SparsityCurveChart::toolTipAt(const QPointF& pixel) const
             nearest = &r;
             nearestDistance = distance;
         }
+    }
+    const core::PreviewPoint* nearestPreview = nullptr;
+    for (const core::PreviewPoint& p : m_previewPoints) {
+        const QPointF at(m_plot->xAxis->coordToPixel(axisKey(p.sparsity)),
+                         m_plot->yAxis->coordToPixel(p.testAccuracy * kPercent));
+        const double distance = std::hypot(at.x() - pixel.x(), at.y() - pixel.y());
+        if (distance <= nearestDistance) {
+            nearestPreview = &p;
+            nearestDistance = distance;
+        }
+    }
+    if (nearestPreview) {
+        return tr("What-if preview after round %1 (not committed)\n%2 to %3 sparsity\ntest accuracy %4 without training")
+            .arg(nearestPreview->round)
+            .arg(QString::fromStdString(nearestPreview->method), formatPercent(nearestPreview->sparsity),
+                 formatPercent(nearestPreview->testAccuracy));
     }
     if (!nearest)
         return {};

@@ -29,7 +29,7 @@ class BranchPlottables;
 /// current branch and the history it grew from in full colour, abandoned branches muted, validation
 /// accuracy when measured. "Compression axis" puts 1/(1 − s) on a logarithmic axis instead, so 90,
 /// 99 and 99.9 % are evenly spaced. A baseline from a report (dashed) and the dense network's
-/// accuracy (dotted) are drawn for comparison. Hover a point for its round; right-click exports
+/// accuracy (dotted) are drawn for comparison; what-if previews are hollow diamonds. Hover a point for its round; right-click exports
 /// image or CSV. Lives in: GUI thread.
 class SparsityCurveChart : public QWidget {
     Q_OBJECT
@@ -53,8 +53,8 @@ public:
     /// Where `sparsity` (a fraction) lies on the x axis: percent, or the compression 1/(1 − s).
     [[nodiscard]] double axisKey(double sparsity) const;
 
-    /// One row per round in record order ("session"), then the baseline's points and the dense
-    /// accuracy: series, branch, round, sparsity, compression, test_accuracy, validation_accuracy
+    /// One row per round in record order ("session"), then the baseline's points, the previews
+    /// ("preview:<method>", round = rounds finished) and the dense accuracy: series, branch, round, sparsity, compression, test_accuracy, validation_accuracy
     /// (fractions; empty where not applicable).
     [[nodiscard]] QString csv() const;
 
@@ -64,6 +64,8 @@ public:
     [[nodiscard]] QCPCurve* curve(Series series, int branch) const;
     [[nodiscard]] QCPCurve* historyCurve(Series series) const;
     [[nodiscard]] QCPCurve* baselineCurve() const { return m_baseline; }
+    /// What-if previews (Snapshot::previewPoints): hollow diamonds, no line, never joined to the rounds.
+    [[nodiscard]] QCPCurve* previewCurve() const { return m_previews; }
     [[nodiscard]] QCPItemStraightLine* denseLine() const;
     [[nodiscard]] QCPItemText* denseLabel() const;
     /// The text shown when hovering `pixel`: the nearest round within a few pixels, or empty.
@@ -82,6 +84,8 @@ private:
     QCheckBox* m_compressionCheck;
     std::array<std::unique_ptr<BranchPlottables<QCPCurve>>, 2> m_series;
     QCPCurve* m_baseline;
+    QCPCurve* m_previews;
+    std::vector<core::PreviewPoint> m_previewPoints;
     std::unique_ptr<DenseLine> m_dense;
     QCPItemText* m_emptyText;
     std::optional<HistoryFingerprint> m_fingerprint;

@@ -10,6 +10,7 @@
 #include <QMessageBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QVBoxLayout>
 #include <QToolBar>
 
 #include "app/gui/exportactions.h"
@@ -25,6 +26,7 @@
 #include "widgets/collapsepanel.h"
 #include "widgets/curvechart.h"
 #include "widgets/historypanel.h"
+#include "widgets/previewpanel.h"
 #include "widgets/steeringpanel.h"
 #include "widgets/densitychart.h"
 #include "widgets/format.h"
@@ -49,7 +51,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_sparsityCurve(new widgets::SparsityCurveChart(this)),
       m_histogram(new widgets::SaliencyHistogramChart(this)), m_inspector(new widgets::MaskInspector(this)),
       m_focus(new LayerFocus(m_controller, m_layerTable, m_densityChart, m_histogram, m_inspector, this)),
-      m_steering(new widgets::SteeringPanel(this)), m_collapse(new widgets::CollapsePanel(this)),
+      m_steering(new widgets::SteeringPanel(this)), m_preview(new widgets::PreviewPanel(this)), m_collapse(new widgets::CollapsePanel(this)),
       m_history(new widgets::HistoryPanel(this)), m_recipeView(new widgets::RecipeView(this)), m_log(new LogView(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -127,7 +129,16 @@ void MainWindow::createDocks()
     m_history->setObjectName(QStringLiteral("historyPanel"));
 
     QDockWidget* layersDock = addDock(tr("Layers"), QStringLiteral("layersDock"), m_layerTable, Qt::LeftDockWidgetArea);
-    QDockWidget* steeringDock = addDock(tr("Steering"), QStringLiteral("steeringDock"), m_steering, Qt::LeftDockWidgetArea);
+    // Steering changes what the next rounds do; the what-if preview below it only looks.
+    m_preview->setObjectName(QStringLiteral("previewPanel"));
+    auto* steeringPage = new QWidget(this);
+    auto* steeringLayout = new QVBoxLayout(steeringPage);
+    steeringLayout->setContentsMargins(0, 0, 0, 0);
+    steeringLayout->addWidget(m_steering);
+    steeringLayout->addWidget(m_preview);
+    steeringLayout->addStretch();
+    QDockWidget* steeringDock =
+        addDock(tr("Steering"), QStringLiteral("steeringDock"), steeringPage, Qt::LeftDockWidgetArea);
     splitDockWidget(layersDock, steeringDock, Qt::Vertical);
     QDockWidget* historyDock = addDock(tr("History"), QStringLiteral("historyDock"), m_history, Qt::LeftDockWidgetArea);
     QDockWidget* recipeDock = addDock(tr("Recipe"), QStringLiteral("recipeDock"), m_recipeView, Qt::LeftDockWidgetArea);
@@ -272,6 +283,13 @@ void MainWindow::connectSteering()
             m_log->appendMessage(tr("Rolling back to the end of round %1…").arg(round));
     });
     connect(m_collapse, &widgets::CollapsePanel::warningActivated, m_focus, &LayerFocus::select);
+    connect(m_preview, &widgets::PreviewPanel::previewRequested, this, [this](const QString& method, double sparsity) {
+        const QString error = m_controller->requestPreview(method, sparsity);
+        if (error.isEmpty())
+            m_log->appendMessage(tr("Previewing %1 at %2 %…").arg(method).arg(sparsity * 100.0, 0, 'f', 1));
+        else
+            m_log->appendMessage(tr("Preview refused: %1").arg(error), LogView::Severity::Warning);
+    });
 }
 
 bool MainWindow::overlayReport(const QString& path)
@@ -365,6 +383,7 @@ void MainWindow::useRecipe(const QString& sessionFile)
     m_progress->clear();
     m_focus->clear();
     m_collapse->clear();
+    m_preview->resetChoice();
     m_history->clear();
     m_warningsSeen = 0;
     m_controller->loadSession(sessionFile, m_document.recipe());
@@ -457,8 +476,11 @@ void MainWindow::repaintFromSnapshot()
     m_collapse->setSnapshot(snapshot);
     announceCollapseWarnings(snapshot);
     m_history->setSnapshot(snapshot);
-    if (m_latest)
-        m_steering->setSession(m_controller->effectiveRecipe(), snapshot);
+    if (m_latest) {
+        const auto recipe = m_controller->effectiveRecipe();
+        m_steering->setSession(recipe, snapshot);
+        m_preview->setSessionDefaults(QString::fromStdString(recipe.method), recipe.targetSparsity);
+    }
     if (m_latest)
         m_progress->setSnapshot(snapshot);
     m_progress->setState(m_controller->state()); // commands show before the session confirms them
@@ -495,6 +517,7 @@ void MainWindow::onStateChanged()
     const SessionState state = m_controller->state();
     m_runControls->setState(state);
     m_steering->setEnabledForState(state);
+    m_preview->setAvailable(state == SessionState::Running || state == SessionState::Paused);
     m_history->setState(state);
     m_layerTable->setEditable(state == SessionState::Idle || state == SessionState::Running ||
                               state == SessionState::Paused);

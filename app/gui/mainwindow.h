@@ -17,6 +17,7 @@ class CurveChart;
 class HistoryPanel;
 class SparsityCurveChart;
 class SteeringPanel;
+class PreviewPanel;
 class DensityChart;
 class LayerTable;
 class LogView;
@@ -108,6 +109,7 @@ private:
     widgets::MaskInspector* m_inspector;
     LayerFocus* m_focus;
     widgets::SteeringPanel* m_steering;
+    widgets::PreviewPanel* m_preview;
     widgets::CollapsePanel* m_collapse;
     widgets::HistoryPanel* m_history;
     widgets::RecipeView* m_recipeView;

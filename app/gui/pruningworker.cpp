@@ -118,6 +118,19 @@ void PruningWorker::requestThresholdPreview()
         m_session->requestThresholdPreview();
 }
 
+QString PruningWorker::requestPreview(const QString& method, double sparsity)
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_session || !m_running)
+        return tr("previews need a running or paused session");
+    try {
+        m_session->requestPreview(method.toStdString(), sparsity);
+    } catch (const std::exception& error) {
+        return errorMessage(error);
+    }
+    return {};
+}
+
 void PruningWorker::copyLayerTensors(const QString& name)
 {
     if (!m_session || m_running)

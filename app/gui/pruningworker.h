@@ -47,6 +47,9 @@ public:
     void requestLayerTensors(const QString& name);
     /// Asks the running session for the next round's thresholds (Snapshot::previewThresholds). Thread-safe.
     void requestThresholdPreview();
+    /// Asks the running or paused session for a what-if preview (Snapshot::previewPoints); returns
+    /// why it was refused (empty on success). Thread-safe.
+    QString requestPreview(const QString& method, double sparsity);
     /// Writes a file of the session: at its next safe point while it runs or is paused, else at once
     /// on the worker thread. saved() reports the outcome, also a failure. Thread-safe.
     void requestSave(const core::SaveRequest& request);

@@ -119,6 +119,13 @@ void SessionController::requestThresholdPreview()
         m_worker->requestThresholdPreview();
 }
 
+QString SessionController::requestPreview(const QString& method, double sparsity)
+{
+    if (!m_worker)
+        return tr("there is no session");
+    return m_worker->requestPreview(method, sparsity);
+}
+
 void SessionController::requestSave(const core::SaveRequest& request)
 {
     if (m_worker)

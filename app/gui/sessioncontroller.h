@@ -45,6 +45,8 @@ public:
     QString rollback(int round);
     void requestLayerTensors(const QString& name);
     void requestThresholdPreview();
+    /// A what-if preview of the running or paused session; returns why it was refused (empty on success).
+    QString requestPreview(const QString& method, double sparsity);
     /// Writes a report, model or masks file of the session (now when idle, at the next safe point
     /// while it runs or is paused); saved() follows, also when it fails.
     void requestSave(const core::SaveRequest& request);

@@ -3,11 +3,13 @@
 // panel and the layer table, and "block" pauses with an explanation instead of failing.
 
 #include <QDockWidget>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSlider>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -202,6 +204,25 @@ void TestWorkbench::stepSteerAndRollBackFromThePanels()
     QTRY_VERIFY_WITH_TIMEOUT(histogram->previewThreshold().has_value(), kTimeoutMs);
     QVERIFY(histogram->previewLine()->visible());
     QCOMPARE(*histogram->previewThreshold(), w.latestSnapshot()->previewThresholds[0]);
+
+    // What-if: SNIP at 97 % on a copy; a diamond on the accuracy chart, the session untouched.
+    const auto keptBefore = w.latestSnapshot()->keptWeights;
+    auto* previewMethod = child<QComboBox>(w, "previewMethodCombo");
+    previewMethod->setCurrentIndex(previewMethod->findText(QStringLiteral("snip")));
+    auto* previewSpin = child<QDoubleSpinBox>(w, "previewSparsitySpin");
+    previewSpin->setValue(97.0);
+    QCOMPARE(child<QSlider>(w, "previewSparsitySlider")->value(), 970);
+    QTest::mouseClick(child<QPushButton>(w, "previewButton"), Qt::LeftButton);
+    auto* chart = child<espalier::widgets::SparsityCurveChart>(w, "sparsityCurve");
+    QTRY_VERIFY_WITH_TIMEOUT(chart->previewCurve()->visible() && chart->previewCurve()->dataCount() == 1, kTimeoutMs);
+    QCOMPARE(w.latestSnapshot()->previewPoints.back().method, std::string("snip"));
+    QVERIFY(std::abs(w.latestSnapshot()->previewPoints.back().sparsity - 0.97) < 1e-3);
+    QCOMPARE(w.latestSnapshot()->keptWeights, keptBefore);
+    QCOMPARE(w.latestSnapshot()->state, SessionState::Paused);
+    previewMethod->setCurrentIndex(previewMethod->findText(QStringLiteral("magnitude")));
+    QTest::mouseClick(child<QPushButton>(w, "previewButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(chart->previewCurve()->dataCount(), 2, kTimeoutMs);
+    screenshot(w, "what-if-preview");
 
     // Steering: a new target, typed and applied.
     auto* target = child<QDoubleSpinBox>(w, "targetSpin");

@@ -41,6 +41,7 @@ private Q_SLOTS:
     void denseLine();
     void hoverNamesTheRound();
     void csvHasBranchColumn();
+    void previewsAreSeparateDiamonds();
 
 private:
     std::unique_ptr<SparsityCurveChart> m_chart;
@@ -183,6 +184,34 @@ void TestSparsityCurveChart::csvHasBranchColumn()
     QCOMPARE(lines[6], QStringLiteral("magnitude,,,0.9,10,0.85,"));
     QCOMPARE(lines[7], QStringLiteral("dense,,,0,1,0.93,"));
     QVERIFY(m_chart->plot()->findChild<QMenu*>(QStringLiteral("chartExportMenu")));
+}
+
+void TestSparsityCurveChart::previewsAreSeparateDiamonds()
+{
+    QCPCurve* previews = m_chart->previewCurve();
+    QVERIFY(!previews->visible());
+    auto snapshot = twoBranchSession();
+    snapshot.previewPoints.push_back({3, "snip", 0.97, 0.62});
+    snapshot.previewPoints.push_back({3, "magnitude", 0.99, 0.41});
+    m_chart->setSnapshot(snapshot); // only the previews changed: they must still show
+    QVERIFY(previews->visible());
+    QCOMPARE(points(previews), (QList<QPointF>{{97.0, 62.0}, {99.0, 41.0}}));
+    QCOMPARE(previews->lineStyle(), QCPCurve::lsNone); // never joined to each other or to the rounds
+    QCOMPARE(previews->scatterStyle().shape(), QCPScatterStyle::ssDiamond);
+    QVERIFY(m_chart->plot()->legend->hasItemWithPlottable(previews));
+    QCOMPARE(points(m_chart->curve(Series::TestAccuracy)).size(), 2); // the rounds are unchanged
+    QVERIFY(m_chart->plot()->yAxis->range().contains(41.0));
+
+    m_chart->plot()->replot();
+    QCustomPlot* plot = m_chart->plot();
+    const QPointF onPreview(plot->xAxis->coordToPixel(97.0), plot->yAxis->coordToPixel(62.0));
+    const QString text = m_chart->toolTipAt(onPreview);
+    QVERIFY2(text.contains(QStringLiteral("not committed")) && text.contains(QStringLiteral("snip")), qPrintable(text));
+    const QStringList lines = m_chart->csv().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QVERIFY(lines.contains(QStringLiteral("preview:snip,,3,0.97,33.3333333333,0.62,")));
+
+    clickCheck(*m_chart, "compressionAxisCheck");
+    QCOMPARE(points(previews).last().x(), 1.0 / (1.0 - 0.99));
 }
 
 QTEST_MAIN(TestSparsityCurveChart)
