@@ -58,6 +58,18 @@ struct EvalOptions {
     bool json = false;
 };
 
+struct SensitivityOptions {
+    std::string model;
+    std::string weights;
+    std::string data = "fashion-mnist";
+    std::string dataRoot;
+    std::string method = "magnitude";
+    std::vector<double> sparsities{0.5, 0.75, 0.9, 0.95, 0.98, 0.99};
+    std::int64_t testSamples = 0;
+    double maxDrop = 0.01; ///< for the suggested floors
+    bool json = false;
+};
+
 struct SweepOptions {
     std::string recipe; ///< a sweep file or a plain recipe
     std::vector<double> sparsities;
@@ -83,5 +95,6 @@ int structuredScoreCommand(const ScoreOptions& options);
 int evalCommand(const EvalOptions& options);
 int inspectCommand(const InspectOptions& options);
 int sweepCommand(const SweepOptions& options);
+int sensitivityCommand(const SensitivityOptions& options);
 
 } // namespace espalier::cli

@@ -95,6 +95,22 @@ int main(int argc, char** argv)
     evalCmd->add_flag("--layerwise", eval.layerwise, "Preview with the same sparsity in every layer");
     evalCmd->add_flag("--json", eval.json, "Print the result as JSON");
 
+    SensitivityOptions sensitivity;
+    auto* sensitivityCmd = app.add_subcommand(
+        "sensitivity", "Per-layer sensitivity scan: test accuracy with only one layer pruned, for every layer and sparsity");
+    sensitivityCmd->add_option("--model", sensitivity.model, "TorchScript file or zoo name")->required();
+    sensitivityCmd->add_option("--weights", sensitivity.weights, "Weights to load: state_dict (.pt) or sparse checkpoint (.h5)");
+    sensitivityCmd->add_option("--data", sensitivity.data, "Dataset name");
+    sensitivityCmd->add_option("--data-root", sensitivity.dataRoot, "Dataset folder (or .h5 file)");
+    sensitivityCmd->add_option("--method", sensitivity.method, "Scoring method: magnitude, random, snip, grasp, synflow, taylor");
+    sensitivityCmd->add_option("--sparsities", sensitivity.sparsities, "Sparsities to scan, e.g. 0.5,0.9,0.99")->delimiter(',');
+    sensitivityCmd->add_option("--test-samples", sensitivity.testSamples, "Evaluate on the first N test samples (default: all)")
+        ->check(CLI::PositiveNumber);
+    sensitivityCmd->add_option("--max-drop", sensitivity.maxDrop,
+                               "Accuracy drop (fraction) the suggested per-layer floors tolerate, default 0.01")
+        ->check(CLI::Range(0.0, 1.0));
+    sensitivityCmd->add_flag("--json", sensitivity.json, "Print the table and floors as JSON");
+
     SweepOptions sweep;
     auto* sweepCmd = app.add_subcommand("sweep", "One run per (method, sparsity, seed) into a folder a rerun continues; summary.csv and summary.h5 with mean and spread over seeds");
     sweepCmd->add_option("recipe", sweep.recipe, "Sweep file (resources/recipes/sweeps/*.sweep.json) or a plain recipe")->required();
@@ -126,6 +142,8 @@ int main(int argc, char** argv)
         return guarded(scoreCommand, score);
     if (*evalCmd)
         return guarded(evalCommand, eval);
+    if (*sensitivityCmd)
+        return guarded(sensitivityCommand, sensitivity);
     if (*sweepCmd)
         return guarded(sweepCommand, sweep);
     return guarded(inspectCommand, inspect);
