@@ -21,12 +21,14 @@
 #include "app/gui/reportwindow.h"
 #include "app/gui/sessioncontroller.h"
 #include "app/gui/sweepactions.h"
+#include "app/gui/whatifactions.h"
 #include "app/gui/windowsettings.h"
 #include "espalier/core/session.h"
 #include "widgets/collapsepanel.h"
 #include "widgets/curvechart.h"
 #include "widgets/historypanel.h"
 #include "widgets/previewpanel.h"
+#include "widgets/sensitivitypanel.h"
 #include "widgets/steeringpanel.h"
 #include "widgets/densitychart.h"
 #include "widgets/format.h"
@@ -51,7 +53,8 @@ MainWindow::MainWindow(QWidget* parent)
       m_sparsityCurve(new widgets::SparsityCurveChart(this)),
       m_histogram(new widgets::SaliencyHistogramChart(this)), m_inspector(new widgets::MaskInspector(this)),
       m_focus(new LayerFocus(m_controller, m_layerTable, m_densityChart, m_histogram, m_inspector, this)),
-      m_steering(new widgets::SteeringPanel(this)), m_preview(new widgets::PreviewPanel(this)), m_collapse(new widgets::CollapsePanel(this)),
+      m_steering(new widgets::SteeringPanel(this)), m_preview(new widgets::PreviewPanel(this)),
+      m_sensitivity(new widgets::SensitivityPanel(this)), m_collapse(new widgets::CollapsePanel(this)),
       m_history(new widgets::HistoryPanel(this)), m_recipeView(new widgets::RecipeView(this)), m_log(new LogView(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -79,6 +82,7 @@ MainWindow::MainWindow(QWidget* parent)
     createMenus();
     connectSession();
     connectSteering();
+    connectWhatIf();
     m_repaintTimer.setSingleShot(true);
     m_repaintTimer.setInterval(kRepaintMs);
     connect(&m_repaintTimer, &QTimer::timeout, this, &MainWindow::repaintFromSnapshot);
@@ -142,8 +146,12 @@ void MainWindow::createDocks()
     splitDockWidget(layersDock, steeringDock, Qt::Vertical);
     QDockWidget* historyDock = addDock(tr("History"), QStringLiteral("historyDock"), m_history, Qt::LeftDockWidgetArea);
     QDockWidget* recipeDock = addDock(tr("Recipe"), QStringLiteral("recipeDock"), m_recipeView, Qt::LeftDockWidgetArea);
+    m_sensitivity->setObjectName(QStringLiteral("sensitivityPanel"));
+    QDockWidget* sensitivityDock =
+        addDock(tr("Sensitivity"), QStringLiteral("sensitivityDock"), m_sensitivity, Qt::LeftDockWidgetArea);
     tabifyDockWidget(steeringDock, historyDock);
-    tabifyDockWidget(historyDock, recipeDock);
+    tabifyDockWidget(historyDock, sensitivityDock);
+    tabifyDockWidget(sensitivityDock, recipeDock);
     steeringDock->raise();
 
     QDockWidget* histogramDock =
@@ -283,13 +291,6 @@ void MainWindow::connectSteering()
             m_log->appendMessage(tr("Rolling back to the end of round %1…").arg(round));
     });
     connect(m_collapse, &widgets::CollapsePanel::warningActivated, m_focus, &LayerFocus::select);
-    connect(m_preview, &widgets::PreviewPanel::previewRequested, this, [this](const QString& method, double sparsity) {
-        const QString error = m_controller->requestPreview(method, sparsity);
-        if (error.isEmpty())
-            m_log->appendMessage(tr("Previewing %1 at %2 %…").arg(method).arg(sparsity * 100.0, 0, 'f', 1));
-        else
-            m_log->appendMessage(tr("Preview refused: %1").arg(error), LogView::Severity::Warning);
-    });
 }
 
 bool MainWindow::overlayReport(const QString& path)
@@ -327,6 +328,13 @@ bool MainWindow::openReport(const QString& path)
 bool MainWindow::openSweep(const QString& folder)
 {
     return m_sweeps->openSweep(folder) != nullptr;
+}
+
+void MainWindow::connectWhatIf()
+{
+    auto* whatIf = new WhatIfActions(m_controller, m_preview, m_sensitivity, this);
+    connect(whatIf, &WhatIfActions::logMessage, this, &MainWindow::logOutcome);
+    connect(whatIf, &WhatIfActions::steeringRequested, this, &MainWindow::steer);
 }
 
 void MainWindow::steer(const core::SteeringChange& change)
@@ -480,6 +488,7 @@ void MainWindow::repaintFromSnapshot()
         const auto recipe = m_controller->effectiveRecipe();
         m_steering->setSession(recipe, snapshot);
         m_preview->setSessionDefaults(QString::fromStdString(recipe.method), recipe.targetSparsity);
+        m_sensitivity->setState(snapshot.sensitivity);
     }
     if (m_latest)
         m_progress->setSnapshot(snapshot);
@@ -518,6 +527,7 @@ void MainWindow::onStateChanged()
     m_runControls->setState(state);
     m_steering->setEnabledForState(state);
     m_preview->setAvailable(state == SessionState::Running || state == SessionState::Paused);
+    m_sensitivity->setAvailable(state == SessionState::Running || state == SessionState::Paused);
     m_history->setState(state);
     m_layerTable->setEditable(state == SessionState::Idle || state == SessionState::Running ||
                               state == SessionState::Paused);

@@ -18,6 +18,7 @@ class HistoryPanel;
 class SparsityCurveChart;
 class SteeringPanel;
 class PreviewPanel;
+class SensitivityPanel;
 class DensityChart;
 class LayerTable;
 class LogView;
@@ -85,6 +86,7 @@ private:
     void useRecipe(const QString& sessionFile = {});
     void connectSession();
     void connectSteering();
+    void connectWhatIf();
     /// Hands a change to the session; a refusal is shown on the panel and in the log.
     void steer(const core::SteeringChange& change);
     void onSnapshot(const SnapshotPtr& snapshot);
@@ -110,6 +112,7 @@ private:
     LayerFocus* m_focus;
     widgets::SteeringPanel* m_steering;
     widgets::PreviewPanel* m_preview;
+    widgets::SensitivityPanel* m_sensitivity;
     widgets::CollapsePanel* m_collapse;
     widgets::HistoryPanel* m_history;
     widgets::RecipeView* m_recipeView;

@@ -131,6 +131,26 @@ QString PruningWorker::requestPreview(const QString& method, double sparsity)
     return {};
 }
 
+QString PruningWorker::requestSensitivityScan(const core::SensitivitySettings& settings)
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_session || !m_running)
+        return tr("a scan needs a running or paused session");
+    try {
+        m_session->requestSensitivityScan(settings);
+    } catch (const std::exception& error) {
+        return errorMessage(error);
+    }
+    return {};
+}
+
+void PruningWorker::cancelSensitivityScan()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_session)
+        m_session->cancelSensitivityScan();
+}
+
 void PruningWorker::copyLayerTensors(const QString& name)
 {
     if (!m_session || m_running)

@@ -12,6 +12,7 @@
 #include "app/gui/snapshotptr.h"
 #include "espalier/core/recipe.h"
 #include "espalier/core/saverequest.h"
+#include "espalier/core/sensitivity.h"
 #include "espalier/core/steering.h"
 
 namespace espalier::core {
@@ -50,6 +51,10 @@ public:
     /// Asks the running or paused session for a what-if preview (Snapshot::previewPoints); returns
     /// why it was refused (empty on success). Thread-safe.
     QString requestPreview(const QString& method, double sparsity);
+    /// Asks the running or paused session for a sensitivity scan (Snapshot::sensitivity); returns
+    /// why it was refused (empty on success). cancelSensitivityScan ends a running one. Thread-safe.
+    QString requestSensitivityScan(const core::SensitivitySettings& settings);
+    void cancelSensitivityScan();
     /// Writes a file of the session: at its next safe point while it runs or is paused, else at once
     /// on the worker thread. saved() reports the outcome, also a failure. Thread-safe.
     void requestSave(const core::SaveRequest& request);

@@ -126,6 +126,19 @@ QString SessionController::requestPreview(const QString& method, double sparsity
     return m_worker->requestPreview(method, sparsity);
 }
 
+QString SessionController::requestSensitivityScan(const core::SensitivitySettings& settings)
+{
+    if (!m_worker)
+        return tr("there is no session");
+    return m_worker->requestSensitivityScan(settings);
+}
+
+void SessionController::cancelSensitivityScan()
+{
+    if (m_worker)
+        m_worker->cancelSensitivityScan();
+}
+
 void SessionController::requestSave(const core::SaveRequest& request)
 {
     if (m_worker)

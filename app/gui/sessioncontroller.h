@@ -3,6 +3,8 @@
 #include <optional>
 
 #include <QObject>
+
+#include "espalier/core/sensitivity.h"
 #include <QPointer>
 
 #include "app/gui/snapshotptr.h"
@@ -47,6 +49,9 @@ public:
     void requestThresholdPreview();
     /// A what-if preview of the running or paused session; returns why it was refused (empty on success).
     QString requestPreview(const QString& method, double sparsity);
+    /// A per-layer sensitivity scan of the running or paused session; returns why it was refused.
+    QString requestSensitivityScan(const core::SensitivitySettings& settings);
+    void cancelSensitivityScan();
     /// Writes a report, model or masks file of the session (now when idle, at the next safe point
     /// while it runs or is paused); saved() follows, also when it fails.
     void requestSave(const core::SaveRequest& request);

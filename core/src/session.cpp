@@ -156,6 +156,21 @@ void Session::requestPreview(const std::string& method, double sparsity)
     m_impl->control.post([impl = m_impl.get(), method, sparsity] { impl->previewAccuracy(method, sparsity); });
 }
 
+void Session::requestSensitivityScan(const SensitivitySettings& settings)
+{
+    for (double s : settings.sparsities)
+        checkPreviewRequest(settings.method, s);
+    if (settings.sparsities.empty())
+        throw InputError("sensitivity: give at least one sparsity");
+    m_impl->scanCancel = false;
+    m_impl->control.post([impl = m_impl.get(), settings] { impl->scanLayers(settings); });
+}
+
+void Session::cancelSensitivityScan()
+{
+    m_impl->scanCancel = true;
+}
+
 void Session::requestLayerTensors(const std::string& name)
 {
     m_impl->control.post([impl = m_impl.get(), name] {
@@ -188,7 +203,11 @@ Recipe Session::effectiveRecipe() const
 void Session::pause() { m_impl->control.requestPause(); }
 void Session::resume() { m_impl->control.requestResume(); }
 void Session::step() { m_impl->control.requestStep(); }
-void Session::stop() { m_impl->control.requestStop(); }
+void Session::stop()
+{
+    m_impl->scanCancel = true; // a running sensitivity scan ends first, then the run stops
+    m_impl->control.requestStop();
+}
 
 const Recipe& Session::recipe() const { return m_impl->initialRecipe; }
 

@@ -22,6 +22,7 @@
 #include "modelexport.h"
 #include "modelimport.h"
 #include "pruningpreview.h"
+#include "sensitivityscan.h"
 #include "runcontrol.h"
 #include "saliencyhistogram.h"
 #include "schedule.h"
@@ -297,6 +298,9 @@ struct Session::Impl {
     void previewThresholds();
     /// Session::requestPreview at a safe point; a failure is logged, never thrown into the run.
     void previewAccuracy(const std::string& method, double sparsity);
+    /// Session::requestSensitivityScan at a safe point; failures and cancellation end up in the snapshot.
+    void scanLayers(const SensitivitySettings& settings);
+    std::atomic<bool> scanCancel{false};
     /// collapse_policy "block": fails the session, or in an interactive one goes back to the state
     /// before `round` and pauses there.
     [[noreturn]] void refuseRound(int round, const std::string& message);

@@ -187,6 +187,49 @@ void Session::Impl::previewAccuracy(const std::string& method, double sparsity)
     publish(true);
 }
 
+void Session::Impl::scanLayers(const SensitivitySettings& settings)
+{
+    update([&](Snapshot& s) {
+        s.sensitivity.running = true;
+        s.sensitivity.done = 0;
+        s.sensitivity.total = int(masks.size() * settings.sparsities.size());
+        s.sensitivity.round = roundsStarted;
+        s.sensitivity.message.clear();
+    });
+    publish(true);
+    std::string message;
+    std::optional<SensitivityTable> table;
+    try {
+        table = scanSensitivity(
+            model, masks, data.train, data.test, settings, generator,
+            [this](int done, int total) {
+                update([&](Snapshot& s) {
+                    s.sensitivity.done = done;
+                    s.sensitivity.total = total;
+                });
+                publish(false);
+            },
+            &scanCancel);
+        log(table->fromCache ? "sensitivity scan: this model state was scanned before; the table comes from the cache"
+                             : "sensitivity scan finished");
+    } catch (const Cancelled&) {
+        message = "sensitivity scan cancelled";
+    } catch (const std::exception& e) {
+        message = std::string("sensitivity scan failed: ") + e.what();
+    }
+    if (!message.empty())
+        log(message);
+    update([&](Snapshot& s) {
+        s.sensitivity.running = false;
+        s.sensitivity.message = message;
+        if (table) {
+            s.sensitivity.table = std::move(table);
+            s.sensitivity.done = s.sensitivity.total;
+        }
+    });
+    publish(true);
+}
+
 std::vector<torch::Tensor> Session::Impl::magnitudeScores() const
 {
     std::vector<torch::Tensor> scores;

@@ -7,6 +7,7 @@
 #include <QDoubleSpinBox>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSlider>
@@ -28,6 +29,7 @@
 #include "widgets/layertablemodel.h"
 #include "widgets/maskinspector.h"
 #include "widgets/saliencyhistogram.h"
+#include "widgets/sensitivitypanel.h"
 #include "widgets/sparsitycurvechart.h"
 #include "screenshot.h"
 
@@ -112,6 +114,7 @@ private Q_SLOTS:
     void forcedCollapseShowsInPanelAndTable();
     void blockPausesWithAnExplanation();
     void reportCurveOverlay();
+    void sensitivityScanSetsFloors();
 
 private:
     QTemporaryDir* m_dir = nullptr;
@@ -348,6 +351,53 @@ void TestWorkbench::reportCurveOverlay()
     QTRY_VERIFY(w.findChild<QMessageBox*>(QStringLiteral("errorBox")));
     QVERIFY(w.findChild<QMessageBox*>(QStringLiteral("errorBox"))->text().contains(QStringLiteral("masks.h5")));
     QCOMPARE(chart->baselineCurve()->dataCount(), 3);
+}
+
+void TestWorkbench::sensitivityScanSetsFloors()
+{
+    MainWindow& w = *m_window;
+    Recipe r = fashionRecipe();
+    r.rounds = 3;
+    QVERIFY(openAndStart(w, writeRecipe(*m_dir, QStringLiteral("scan.json"), r)));
+    QTest::mouseClick(child<QPushButton>(w, "stepButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.latestSnapshot()->state == SessionState::Paused && w.latestSnapshot()->rounds.size() == 1,
+                             kTimeoutMs);
+    child<QDockWidget>(w, "sensitivityDock")->raise();
+    auto* panel = child<espalier::widgets::SensitivityPanel>(w, "sensitivityPanel");
+    child<QLineEdit>(w, "sensitivitySparsitiesEdit")->setText(QStringLiteral("50, 90, 97, 99"));
+    QTRY_VERIFY(child<QPushButton>(w, "scanButton")->isEnabled());
+    QTest::mouseClick(child<QPushButton>(w, "scanButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(w.latestSnapshot()->sensitivity.table.has_value(), kTimeoutMs);
+    QTRY_VERIFY(panel->heatmap()->visible());
+    QCOMPARE(panel->heatmap()->data()->keySize(), 4);
+    QCOMPARE(panel->heatmap()->data()->valueSize(), 3);
+    screenshot(w, "sensitivity-scan");
+
+    const auto floors = panel->floors();
+    QVERIFY(!floors.empty()); // fc3 (1,000 weights) cannot lose 99 % within a point
+    QTest::mouseClick(child<QPushButton>(w, "setFloorsButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            for (const auto& layer : w.latestSnapshot()->layers)
+                if (floors.count(layer.name) && layer.floor != floors.at(layer.name))
+                    return false;
+            return true;
+        }(),
+        kTimeoutMs);
+    QCOMPARE(w.latestSnapshot()->state, SessionState::Paused);
+    std::map<std::string, std::int64_t> keptWhenSet;
+    for (const auto& layer : w.latestSnapshot()->layers)
+        keptWhenSet[layer.name] = layer.kept;
+    QTest::mouseClick(child<QPushButton>(w, "resumeButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Finished, kTimeoutMs);
+    // The floors held: a layer with a floor lost nothing below it (masks only shrink, so a layer
+    // already under its floor keeps what it had).
+    for (const auto& layer : w.latestSnapshot()->layers) {
+        if (!floors.count(layer.name))
+            continue;
+        const auto floorKept = std::int64_t(std::floor(floors.at(layer.name) * double(layer.numel) + 1e-6));
+        QVERIFY2(layer.kept >= std::min(keptWhenSet[layer.name], floorKept), layer.name.c_str());
+    }
 }
 
 QTEST_MAIN(TestWorkbench)

@@ -4,6 +4,8 @@
 
 #include <QtTest>
 
+#include <thread>
+
 #include <ATen/CPUGeneratorImpl.h>
 
 #include "dataset.h"
@@ -62,6 +64,7 @@ private Q_SLOTS:
     void cacheFollowsTheModelState();
     void cancelStopsAndCachesNothing();
     void floorsFollowTheTable();
+    void sessionScansWhilePausedAndEndsUnchanged();
 };
 
 void TestSensitivity::cellEqualsPruningOneLayerByHand()
@@ -154,6 +157,41 @@ void TestSensitivity::floorsFollowTheTable()
     QCOMPARE(floors.at("mid"), 1.0 - 0.9);
     QCOMPARE(floors.at("fragile"), 1.0); // drops too much already at 50 %
     QCOMPARE(floorsFromSensitivity(t, 0.5).size(), std::size_t(0));
+}
+
+void TestSensitivity::sessionScansWhilePausedAndEndsUnchanged()
+{
+    using espalier::core::testing::savedParameters;
+    using espalier::core::testing::syntheticRecipe;
+    using espalier::core::testing::waitFor;
+    QTemporaryDir dir;
+    Recipe r = syntheticRecipe();
+    r.rounds = 2;
+    r.roundEpochs = 1;
+    Session straight(r);
+    straight.run();
+
+    Session session(r);
+    session.pause();
+    std::thread worker([&] { session.run(); });
+    QVERIFY(waitFor(session, [](const Snapshot& s) { return s.state == SessionState::Paused; }));
+    session.step();
+    QVERIFY(waitFor(session, [](const Snapshot& s) { return s.state == SessionState::Paused && s.rounds.size() == 1; }));
+    SensitivitySettings scan;
+    scan.sparsities = {0.5, 0.9};
+    session.requestSensitivityScan(scan);
+    QVERIFY(waitFor(session, [](const Snapshot& s) { return s.sensitivity.table.has_value() && !s.sensitivity.running; }));
+    const auto s = session.snapshot().sensitivity;
+    QCOMPARE(s.round, 1);
+    QCOMPARE(s.done, 6);
+    QCOMPARE(s.table->layers.size(), std::size_t(3));
+    QVERIFY(!s.table->fromCache);
+    QCOMPARE(s.table->baseAccuracy, session.snapshot().rounds.back().testAccuracy);
+    session.requestSensitivityScan(scan); // same state: from the cache
+    QVERIFY(waitFor(session, [](const Snapshot& s) { return s.sensitivity.table->fromCache; }));
+    session.resume();
+    worker.join();
+    QVERIFY(sameTensors(savedParameters(session, dir.filePath("a.pt")), savedParameters(straight, dir.filePath("b.pt"))));
 }
 
 QTEST_GUILESS_MAIN(TestSensitivity)

@@ -8,6 +8,7 @@
 
 #include "espalier/core/layertensors.h"
 #include "espalier/core/recipe.h"
+#include "espalier/core/sensitivity.h"
 #include "espalier/core/saverequest.h"
 #include "espalier/core/snapshot.h"
 
@@ -98,6 +99,12 @@ public:
     /// Snapshot::previewPoints. Weights, masks, optimizer and random state are untouched. Throws
     /// InputError at once for a method that cannot preview or a sparsity outside [0, 1).
     void requestPreview(const std::string& method, double sparsity);
+    /// At the next safe point (also while paused), scans every layer at every sparsity of
+    /// `settings` on a copy (core/sensitivity.h) and publishes progress and the table in
+    /// Snapshot::sensitivity. The session waits while it scans; cancelSensitivityScan() or stop()
+    /// end it early. The same model state scanned again comes from the cache at once.
+    void requestSensitivityScan(const SensitivitySettings& settings);
+    void cancelSensitivityScan();
     /// Copies one prunable tensor at the next safe point and hands it to hooks.onLayerTensors.
     void requestLayerTensors(const std::string& name);
     /// Copies one prunable tensor now; only while run() is not executing. Throws InputError for an

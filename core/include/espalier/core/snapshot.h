@@ -3,7 +3,10 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <optional>
 #include <vector>
+
+#include "espalier/core/sensitivity.h"
 
 namespace espalier::core {
 
@@ -97,6 +100,16 @@ struct PreviewPoint {
     double testAccuracy = 0.0;
 };
 
+/// The latest per-layer sensitivity scan (Session::requestSensitivityScan).
+struct SensitivityState {
+    bool running = false;
+    int done = 0;  ///< cells scanned
+    int total = 0; ///< layers × sparsities
+    int round = 0; ///< rounds finished when the scan started
+    std::optional<SensitivityTable> table; ///< of the last finished scan
+    std::string message; ///< why the last scan ended without a table (cancelled, error)
+};
+
 struct Snapshot {
     SessionState state = SessionState::Idle;
     std::string phase;          ///< "loading", "pretrain", "scoring", "round", "finetune", "done"
@@ -126,6 +139,7 @@ struct Snapshot {
     std::vector<double> previewThresholds;
     /// What-if previews (Session::requestPreview), oldest first; none of them changed the session.
     std::vector<PreviewPoint> previewPoints;
+    SensitivityState sensitivity;
 };
 
 const char* toString(SessionState state);
