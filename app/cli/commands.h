@@ -55,6 +55,7 @@ struct EvalOptions {
     std::optional<double> previewSparsity;
     std::string method;       ///< with previewSparsity
     bool layerwise = false;   ///< with previewSparsity
+    std::vector<double> activationKeep; ///< dynamic activation sparsity: keep fractions to evaluate
     bool json = false;
 };
 

@@ -1,3 +1,4 @@
+#include <cstdio>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -45,6 +46,42 @@ int previewCommand(const EvalOptions& options, const core::Recipe& recipe)
     return 0;
 }
 
+// eval --activation-keep: accuracy and skipped work per keep fraction.
+int activationCommand(const EvalOptions& options, const core::Recipe& recipe)
+{
+    const auto points =
+        core::evaluateModelActivationSparsity(recipe.model, recipe.data, recipe.seed, recipe.threads, options.activationKeep);
+    if (options.json) {
+        auto rows = nlohmann::json::array();
+        for (const auto& p : points) {
+            nlohmann::json layers = nlohmann::json::object();
+            for (std::size_t l = 0; l < p.layers.size(); ++l)
+                layers[p.layers[l]] = p.inputZeroFraction[l];
+            rows.push_back({{"keep_fraction", p.keepFraction},
+                            {"test_accuracy", p.testAccuracy},
+                            {"skipped_work", p.skippedWork},
+                            {"input_zero_fraction", layers}});
+        }
+        std::cout << nlohmann::json{{"model", options.model}, {"activation_sparsity", rows}}.dump(2) << "\n";
+        return 0;
+    }
+    std::cout << "dynamic activation sparsity: each Conv/Linear input after the first keeps its largest entries "
+                 "per sample\n\n"
+              << "    keep   test accuracy   skipped work   zero inputs per layer\n";
+    for (const auto& p : points) {
+        char line[96];
+        std::snprintf(line, sizeof line, "%7.1f %%   %10s   %11s   ", 100.0 * p.keepFraction,
+                      percent(p.testAccuracy).c_str(), percent(p.skippedWork).c_str());
+        std::cout << line;
+        for (std::size_t l = 0; l < p.layers.size(); ++l)
+            std::cout << (l ? ", " : "") << p.layers[l] << " " << percent(p.inputZeroFraction[l]);
+        std::cout << "\n";
+    }
+    std::cout << "\nskipped work: multiply-accumulates whose activation operand is zero, of all Conv/Linear ones "
+                 "(keep 100 % = the zeros ReLU already makes)\n";
+    return 0;
+}
+
 } // namespace
 
 int evalCommand(const EvalOptions& options)
@@ -63,6 +100,8 @@ int evalCommand(const EvalOptions& options)
     const auto recipe = core::parseRecipe(request.dump(), "eval options");
     if (options.previewSparsity)
         return previewCommand(options, recipe);
+    if (!options.activationKeep.empty())
+        return activationCommand(options, recipe);
     const auto result = core::evaluateModel(recipe.model, recipe.data, recipe.seed, recipe.threads,
                                             {options.logits, options.samples});
     if (options.json) {

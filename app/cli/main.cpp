@@ -93,6 +93,10 @@ int main(int argc, char** argv)
     evalCmd->add_option("--method", eval.method,
                         "Scoring method of the preview: magnitude, random, snip, grasp, synflow (one round), taylor");
     evalCmd->add_flag("--layerwise", eval.layerwise, "Preview with the same sparsity in every layer");
+    evalCmd->add_option("--activation-keep", eval.activationKeep,
+                        "Dynamic activation sparsity: keep only this fraction of each layer's input activations "
+                        "per sample (largest first), e.g. 1,0.5,0.25; reports accuracy and skipped work")
+        ->delimiter(',');
     evalCmd->add_flag("--json", eval.json, "Print the result as JSON");
 
     SensitivityOptions sensitivity;

@@ -3,6 +3,8 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 
+#include "activationsparsity.h"
+#include "espalier/core/errors.h"
 #include "dataset.h"
 #include "logitsfile.h"
 #include "maskset.h"
@@ -104,6 +106,29 @@ ModelPreview previewModel(const ModelSpec& modelSpec, const DataSpec& dataSpec, 
     for (std::size_t i = 0; i < out.layers.size() && i < outcome.kept.size(); ++i) {
         out.layers[i].kept = outcome.kept[i];
         out.layers[i].collapsed = outcome.kept[i] == 0;
+    }
+    return out;
+}
+
+std::vector<ActivationSparsityPoint> evaluateModelActivationSparsity(const ModelSpec& modelSpec, const DataSpec& dataSpec,
+                                                                     std::uint64_t seed, int threads,
+                                                                     const std::vector<double>& keepFractions)
+{
+    if (keepFractions.empty())
+        throw InputError("--activation-keep: give at least one fraction");
+    auto loaded = loadModel(modelSpec, dataSpec, seed, threads);
+    std::vector<ActivationSparsityPoint> out;
+    for (double keep : keepFractions) {
+        const auto r = evaluateActivationSparsity(loaded.model, loaded.data.test, keep);
+        ActivationSparsityPoint p;
+        p.keepFraction = keep;
+        p.testAccuracy = r.testAccuracy;
+        p.skippedWork = r.skippedWork;
+        for (const auto& l : r.layers) {
+            p.layers.push_back(l.layer);
+            p.inputZeroFraction.push_back(l.zeroFraction);
+        }
+        out.push_back(std::move(p));
     }
     return out;
 }

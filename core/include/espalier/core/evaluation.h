@@ -53,4 +53,18 @@ struct ModelPreview {
 ModelPreview previewModel(const ModelSpec& model, const DataSpec& data, std::uint64_t seed, int threads,
                           const PreviewRequest& request);
 
+/// Dynamic activation sparsity at one keep fraction (`espalier-cli eval --activation-keep`).
+struct ActivationSparsityPoint {
+    double keepFraction = 1.0; ///< of each Conv/Linear input (after the first), per sample, by magnitude
+    double testAccuracy = 0.0;
+    double skippedWork = 0.0;  ///< multiply–accumulates with a zero activation operand, of all
+    std::vector<std::string> layers;
+    std::vector<double> inputZeroFraction; ///< per layer
+};
+
+/// Loads like evaluateModel and evaluates it once per keep fraction; the model is not changed.
+std::vector<ActivationSparsityPoint> evaluateModelActivationSparsity(const ModelSpec& model, const DataSpec& data,
+                                                                     std::uint64_t seed, int threads,
+                                                                     const std::vector<double>& keepFractions);
+
 } // namespace espalier::core
