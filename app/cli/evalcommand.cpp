@@ -7,6 +7,7 @@
 #include "espalier/core/errors.h"
 #include "espalier/core/evaluation.h"
 #include "espalier/core/recipe.h"
+#include "modelrequest.h"
 #include "resulttables.h"
 
 namespace espalier::cli {
@@ -92,12 +93,7 @@ int evalCommand(const EvalOptions& options)
         throw core::InputError("--logits writes the saved model's outputs; run it without --preview-sparsity");
     if (options.logits.empty() != (options.samples == 0))
         throw core::InputError("--logits FILE and --samples N go together");
-    nlohmann::json request{{"model", {{"name", options.model}}}, {"data", {{"name", options.data}}}};
-    if (!options.dataRoot.empty())
-        request["data"]["root"] = options.dataRoot;
-    if (!options.weights.empty())
-        request["model"]["weights"] = options.weights;
-    const auto recipe = core::parseRecipe(request.dump(), "eval options");
+    const auto recipe = modelRequest(options.model, options.weights, options.data, options.dataRoot, "eval options");
     if (options.previewSparsity)
         return previewCommand(options, recipe);
     if (!options.activationKeep.empty())

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "espalier/core/recipe.h"
 #include "espalier/core/sensitivity.h"
+#include "modelrequest.h"
 #include "resulttables.h"
 
 namespace espalier::cli {
@@ -24,12 +25,8 @@ std::string cell(double fraction)
 
 int sensitivityCommand(const SensitivityOptions& options)
 {
-    nlohmann::json request{{"model", {{"name", options.model}}}, {"data", {{"name", options.data}}}};
-    if (!options.dataRoot.empty())
-        request["data"]["root"] = options.dataRoot;
-    if (!options.weights.empty())
-        request["model"]["weights"] = options.weights;
-    const auto recipe = core::parseRecipe(request.dump(), "sensitivity options");
+    const auto recipe =
+        modelRequest(options.model, options.weights, options.data, options.dataRoot, "sensitivity options");
     core::SensitivitySettings settings;
     settings.method = options.method;
     settings.sparsities = options.sparsities;

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "espalier/core/errors.h"
-#include "moduleaccess.h"
+#include "modelcopy.h"
 #include "scoring.h"
 #include "trainer.h"
 
@@ -31,20 +31,10 @@ PreviewOutcome previewPruning(const Model& model, const MaskSet& masks, const Pr
 
     // Everything happens on a deep copy: scorers may touch gradients and buffers, and a request
     // from another thread must never see a half-masked model.
-    Model copy = model;
-    copy.module = model.module.deepcopy();
-    std::vector<PrunableTensor> tensors;
+    auto [copy, copyMasks] = copyMaskedModel(model, masks);
     std::vector<std::string> names;
-    std::vector<torch::Tensor> current;
-    for (std::size_t i = 0; i < masks.size(); ++i) {
-        const auto& name = masks.tensors()[i].name;
-        auto [owner, attr] = attributeOwner(copy.module, name);
-        tensors.push_back({name, owner.attr(attr).toTensor()});
-        names.push_back(name);
-        current.push_back(masks.mask(i).clone());
-    }
-    MaskSet copyMasks(tensors);
-    copyMasks.setMasks(current);
+    for (const auto& t : masks.tensors())
+        names.push_back(t.name);
 
     torch::Generator rng = generator.clone();
     ScoringContext context{copy, copyMasks, train, settings.scoring, rng, settings.methodParams};

@@ -9,6 +9,7 @@
 
 #include "espalier/core/errors.h"
 #include "maskselection.h"
+#include "modelcopy.h"
 #include "modelimport.h"
 #include "moduleaccess.h"
 #include "prunable.h"
@@ -138,18 +139,9 @@ SensitivityTable scanSensitivity(const Model& model, const MaskSet& masks, const
     }
 
     // One deep copy for the whole scan; each cell masks one tensor of it and puts it back.
-    Model copy = model;
-    copy.module = model.module.deepcopy();
-    std::vector<PrunableTensor> tensors;
-    std::vector<torch::Tensor> current;
-    for (std::size_t i = 0; i < masks.size(); ++i) {
-        const auto& name = masks.tensors()[i].name;
-        auto [owner, attr] = attributeOwner(copy.module, name);
-        tensors.push_back({name, owner.attr(attr).toTensor()});
-        current.push_back(masks.mask(i).clone());
-    }
-    MaskSet copyMasks(tensors);
-    copyMasks.setMasks(current);
+    auto [copy, copyMasks] = copyMaskedModel(model, masks);
+    const auto& tensors = copyMasks.tensors();
+    const auto& current = masks.masks();
     torch::Generator rng = generator.clone();
     ScoringSettings scoring;
     scoring.samples = settings.scoringSamples;
