@@ -6,7 +6,7 @@
 #include <torch/csrc/jit/api/function_impl.h>
 #include <torch/csrc/jit/ir/ir.h>
 
-#include "channelgraph.h"
+#include "graphinlining.h"
 #include "espalier/core/errors.h"
 
 namespace espalier::core {

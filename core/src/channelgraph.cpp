@@ -1,15 +1,9 @@
 #include "channelgraph.h"
 
-#include <numeric>
 #include <optional>
 #include <unordered_map>
 
-#include <torch/csrc/jit/ir/constants.h>
-#include <torch/csrc/jit/runtime/graph_iterator.h>
-#include <torch/csrc/jit/passes/constant_propagation.h>
-#include <torch/csrc/jit/passes/dead_code_elimination.h>
-#include <torch/csrc/jit/passes/inliner.h>
-
+#include "graphinlining.h"
 #include "moduleaccess.h"
 
 namespace espalier::core {
@@ -36,33 +30,6 @@ struct Info {
     std::vector<const Value*> items;
 };
 
-bool hasCalls(torch::jit::Block* block)
-{
-    for (auto* node : block->nodes()) {
-        if (node->kind() == c10::prim::CallMethod || node->kind() == c10::prim::CallFunction)
-            return true;
-        for (auto* inner : node->blocks())
-            if (hasCalls(inner))
-                return true;
-    }
-    return false;
-}
-
-} // namespace
-
-std::shared_ptr<torch::jit::Graph> inlinedForward(const torch::jit::Module& module)
-{
-    // A module loaded from a file inlines one call level per pass (its callees' graphs are not
-    // pre-inlined as freshly compiled ones are), so inline until no call is left.
-    constexpr int kMaxDepth = 64;
-    auto graph = module.get_method("forward").graph()->copy();
-    for (int depth = 0; depth < kMaxDepth && hasCalls(graph->block()); ++depth)
-        torch::jit::Inline(*graph);
-    return graph;
-}
-
-namespace {
-
 class Walker {
 public:
     explicit Walker(const torch::jit::Module& module) : module_(module) {}
@@ -88,31 +55,10 @@ private:
     std::vector<int> parent_;
     std::vector<std::string> atomBlock_;
 
-    // Channels are decided in eval mode: `self.training` becomes False and the branches it guards
-    // (Python BatchNorm's running-stats bookkeeping) fold away, so their tensors are seen by name.
-    static void specialiseForInference(std::shared_ptr<torch::jit::Graph> graph)
-    {
-        std::vector<Node*> reads;
-        for (torch::jit::DepthFirstGraphNodeIterator it(graph); auto* node = it.next();)
-            if (node->kind() == c10::prim::GetAttr && node->s(c10::attr::name) == "training")
-                reads.push_back(node);
-        if (reads.empty())
-            return;
-        Value* falseValue = nullptr;
-        {
-            torch::jit::WithInsertPoint start(graph->block()->nodes().front());
-            falseValue = graph->insertConstant(false);
-        }
-        for (auto* node : reads)
-            node->output()->replaceAllUsesWith(falseValue);
-        torch::jit::ConstantPropagation(graph);
-        torch::jit::EliminateDeadCode(graph);
-    }
-
     // A tensor argument that is None or a named parameter/buffer; anything else cannot be resized.
     bool namedOrNone(const Value* v) const
     {
-        auto c = constant(v);
+        auto c = constantValue(v);
         const auto* i = find(v);
         return (c && c->isNone()) || (i && i->kind == Info::Kind::NoneAttribute) || tensorName(v).has_value();
     }
@@ -139,45 +85,6 @@ private:
         auto [owner, attr] = attributeOwner(module_, name);
         return owner.attr(attr).toTensor();
     }
-    static std::optional<c10::IValue> constant(const Value* v) { return torch::jit::toIValue(v); }
-    static std::optional<std::int64_t> constantInt(const Value* v)
-    {
-        auto c = constant(v);
-        if (c && c->isInt())
-            return c->toInt();
-        return std::nullopt;
-    }
-    static std::optional<std::vector<std::int64_t>> constantInts(const Value* v)
-    {
-        auto c = constant(v);
-        if (c && c->isIntList())
-            return c->toIntVector();
-        const auto* n = v->node();
-        if (n->kind() != c10::prim::ListConstruct)
-            return std::nullopt;
-        std::vector<std::int64_t> out;
-        for (const auto* in : n->inputs()) {
-            auto i = constantInt(in);
-            if (!i)
-                return std::nullopt;
-            out.push_back(*i);
-        }
-        return out;
-    }
-    static std::string describe(const Node* node)
-    {
-        std::string text = node->kind().toQualString();
-        const auto range = node->sourceRange();
-        if (range.source()) {
-            auto line = range.text().str();
-            if (auto nl = line.find('\n'); nl != std::string::npos)
-                line = line.substr(0, nl);
-            if (!line.empty())
-                text += " (" + line + ")";
-        }
-        return text;
-    }
-
     int newAtom(int layer)
     {
         const int atom = static_cast<int>(parent_.size());
@@ -218,7 +125,7 @@ private:
     }
     void blockInputs(const Node* node)
     {
-        const auto why = describe(node);
+        const auto why = describeNode(node);
         for (const auto* in : node->inputs())
             blockValue(in, why);
         for (const auto* block : node->blocks())
@@ -315,7 +222,7 @@ private:
     // but channels flowing into or out of them are kept: which branch runs is not known here.
     void controlFlow(Node* node)
     {
-        const auto why = describe(node);
+        const auto why = describeNode(node);
         for (const auto* in : node->inputs())
             blockValue(in, why);
         for (auto* block : node->blocks()) {
@@ -366,7 +273,7 @@ private:
         else if (in->layout == Layout::Last && linear && n == inputs)
             expand = 1;
         if (expand == 0) {
-            blockValue(node->inputs()[0], describe(node) + ": input channels do not match " + weight);
+            blockValue(node->inputs()[0], describeNode(node) + ": input channels do not match " + weight);
             return;
         }
         addSlice(ChannelSlice::Role::Consumer, weight, 1, expand, in->atoms);
@@ -487,7 +394,7 @@ private:
         if (!in)
             return;
         const auto dims = node->inputs().size() > 1 ? constantInts(node->inputs()[1]) : std::nullopt;
-        const auto keep = node->inputs().size() > 2 ? constant(node->inputs()[2]) : std::nullopt;
+        const auto keep = node->inputs().size() > 2 ? constantValue(node->inputs()[2]) : std::nullopt;
         if (in->layout == Layout::Dim1 && in->rank > 2 && dims && !dims->empty() && keep && keep->isBool()) {
             bool spatial = true;
             for (auto d : *dims) {
@@ -543,8 +450,8 @@ private:
         if (!in)
             return;
         const auto dim = constantInt(node->inputs()[1]);
-        const auto start = constant(node->inputs()[2]);
-        const auto end = constant(node->inputs()[3]);
+        const auto start = constantValue(node->inputs()[2]);
+        const auto end = constantValue(node->inputs()[3]);
         const auto step = constantInt(node->inputs()[4]);
         const bool whole = start && (start->isNone() || (start->isInt() && start->toInt() == 0)) && end &&
                            (end->isNone() || (end->isInt() && end->toInt() >= std::int64_t(in->atoms.size()))) &&
@@ -594,8 +501,8 @@ private:
         for (std::int64_t k = 0; k < amounts[1]; ++k)
             p.afterAtoms.push_back(newAtom(-1));
         if (!adjustable) {
-            blockAtoms(p.beforeAtoms, describe(node) + ": constant channel padding");
-            blockAtoms(p.afterAtoms, describe(node) + ": constant channel padding");
+            blockAtoms(p.beforeAtoms, describeNode(node) + ": constant channel padding");
+            blockAtoms(p.afterAtoms, describeNode(node) + ": constant channel padding");
         }
         Channels out = *in;
         out.atoms = p.beforeAtoms;
@@ -655,57 +562,10 @@ private:
     ChannelGraph finish()
     {
         joinSharedSlices();
-        const int atoms = static_cast<int>(parent_.size());
-        std::vector<int> classOfRoot(atoms, -1);
-        graph_.classOf.assign(atoms, -1);
-        for (int a = 0; a < atoms; ++a) {
-            const int r = root(a);
-            if (classOfRoot[r] < 0)
-                classOfRoot[r] = graph_.classCount++;
-            graph_.classOf[a] = classOfRoot[r];
-        }
-        graph_.blockedBy.assign(graph_.classCount, "");
-        std::vector<bool> hasLayer(graph_.classCount, false);
-        for (int a = 0; a < atoms; ++a) {
-            auto& why = graph_.blockedBy[graph_.classOf[a]];
-            if (why.empty())
-                why = atomBlock_[a];
-            if (graph_.atomLayer[a] >= 0)
-                hasLayer[graph_.classOf[a]] = true;
-        }
-        for (int c = 0; c < graph_.classCount; ++c)
-            if (!hasLayer[c] && graph_.blockedBy[c].empty())
-                graph_.blockedBy[c] = "padding only";
-
-        // Coupled groups: layers that share a class are allocated together.
-        std::vector<int> layerParent(graph_.layers.size());
-        std::iota(layerParent.begin(), layerParent.end(), 0);
-        auto layerRoot = [&](int l) {
-            while (layerParent[l] != l)
-                l = layerParent[l] = layerParent[layerParent[l]];
-            return l;
-        };
-        std::vector<int> firstLayerOfClass(graph_.classCount, -1);
-        for (int a = 0; a < atoms; ++a) {
-            const int l = graph_.atomLayer[a];
-            if (l < 0)
-                continue;
-            int& first = firstLayerOfClass[graph_.classOf[a]];
-            if (first < 0)
-                first = l;
-            else
-                layerParent[std::max(layerRoot(first), layerRoot(l))] = std::min(layerRoot(first), layerRoot(l));
-        }
-        std::vector<int> groupOfRoot(graph_.layers.size(), -1);
-        graph_.groupOf.assign(graph_.classCount, -1);
-        for (int c = 0; c < graph_.classCount; ++c) {
-            if (firstLayerOfClass[c] < 0)
-                continue;
-            const int r = layerRoot(firstLayerOfClass[c]);
-            if (groupOfRoot[r] < 0)
-                groupOfRoot[r] = graph_.groupCount++;
-            graph_.groupOf[c] = groupOfRoot[r];
-        }
+        std::vector<int> rootOf(parent_.size());
+        for (std::size_t a = 0; a < parent_.size(); ++a)
+            rootOf[a] = root(int(a));
+        assignClassesAndGroups(graph_, rootOf, atomBlock_);
         return std::move(graph_);
     }
 };

@@ -58,8 +58,10 @@ struct ChannelGraph {
     [[nodiscard]] bool prunable(int cls) const;
 };
 
-/// `module`'s forward graph with every method and function call inlined.
-std::shared_ptr<torch::jit::Graph> inlinedForward(const torch::jit::Module& module);
+/// Numbers the classes (atoms with one union-find root, `rootOf[a]`), carries each atom's block
+/// reason to its class, and groups layers that share a class. Used by analyseChannels.
+void assignClassesAndGroups(ChannelGraph& graph, const std::vector<int>& rootOf,
+                            const std::vector<std::string>& atomBlock);
 
 /// Walks `module`'s forward graph. Operations the walk does not know block the channels they
 /// touch (with the operation named in blockedBy) instead of failing, so an exotic model is pruned

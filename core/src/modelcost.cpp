@@ -1,6 +1,6 @@
 #include "modelcost.h"
 
-#include "channelgraph.h"
+#include "graphinlining.h"
 
 #include <algorithm>
 #include <chrono>
