@@ -80,11 +80,6 @@ private:
             return i->path;
         return std::nullopt;
     }
-    torch::Tensor tensorAt(const std::string& name) const
-    {
-        auto [owner, attr] = attributeOwner(module_, name);
-        return owner.attr(attr).toTensor();
-    }
     int newAtom(int layer)
     {
         const int atom = static_cast<int>(parent_.size());
@@ -287,7 +282,7 @@ private:
             blockInputs(node);
             return;
         }
-        const auto w = tensorAt(*weight);
+        const auto w = namedTensor(module_, *weight);
         consume(node, *weight, w.size(1), false);
         auto atoms = produce(*weight, w.size(0));
         if (const auto bias = tensorName(node->inputs()[2]))
@@ -302,7 +297,7 @@ private:
             blockInputs(node);
             return;
         }
-        const auto w = tensorAt(*weight);
+        const auto w = namedTensor(module_, *weight);
         consume(node, *weight, w.size(1), true);
         const auto* in = channelsOf(node->inputs()[0]);
         auto atoms = produce(*weight, w.size(0));

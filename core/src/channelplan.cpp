@@ -8,12 +8,6 @@
 namespace espalier::core {
 namespace {
 
-torch::Tensor tensorAt(const torch::jit::Module& module, const std::string& name)
-{
-    auto [owner, attr] = attributeOwner(module, name);
-    return owner.attr(attr).toTensor();
-}
-
 std::int64_t keptCount(const std::vector<int>& atoms, const ChannelGraph& graph, const ChannelKeep& keep)
 {
     std::int64_t n = 0;
@@ -84,7 +78,7 @@ torch::jit::Module shrinkModule(const torch::jit::Module& module, const ChannelG
     std::map<std::string, torch::Tensor> shrunk;
     for (const auto* slice : distinctSlices(graph)) {
         auto it = shrunk.find(slice->tensor);
-        torch::Tensor current = it != shrunk.end() ? it->second : tensorAt(copy, slice->tensor);
+        torch::Tensor current = it != shrunk.end() ? it->second : namedTensor(copy, slice->tensor);
         shrunk[slice->tensor] = current.index_select(slice->dim, keptIndices(*slice, graph, keep));
     }
     for (auto& [name, tensor] : shrunk) {
@@ -110,7 +104,7 @@ void zeroRemovedChannels(torch::jit::Module& module, const ChannelGraph& graph, 
         using Role = ChannelSlice::Role;
         if (slice->role == Role::Consumer || slice->role == Role::NormStatistic)
             continue;
-        auto tensor = tensorAt(module, slice->tensor);
+        auto tensor = namedTensor(module, slice->tensor);
         for (std::size_t k = 0; k < slice->atoms.size(); ++k)
             if (!keep[graph.classOf[slice->atoms[k]]])
                 tensor.narrow(0, static_cast<std::int64_t>(k) * slice->expand, slice->expand).zero_();

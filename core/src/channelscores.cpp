@@ -12,12 +12,6 @@ namespace {
 
 constexpr std::int64_t kTaylorChannelBatch = 128;
 
-torch::Tensor tensorAt(const torch::jit::Module& module, const std::string& name)
-{
-    auto [owner, attr] = attributeOwner(module, name);
-    return owner.attr(attr).toTensor();
-}
-
 // Per-atom values of every slice with `role`, reduced per channel by `perChannel`, averaged per class.
 template <typename PerChannel>
 std::vector<double> classMeans(const ChannelGraph& graph, ChannelSlice::Role role, PerChannel perChannel)
@@ -62,7 +56,7 @@ std::vector<double> taylorScores(Model& model, const ChannelGraph& graph, const 
     for (const auto& slice : graph.slices)
         if (slice.role == ChannelSlice::Role::Producer) {
             producers.push_back(&slice);
-            weights.push_back(tensorAt(model.module, slice.tensor));
+            weights.push_back(namedTensor(model.module, slice.tensor));
         }
     const bool wasTraining = model.module.is_training();
     model.module.eval();
@@ -126,14 +120,14 @@ std::vector<double> channelScores(Model& model, const ChannelGraph& graph, Chann
         // Each layer's filter norms relative to the layer's mean: filters with more inputs have
         // larger sums, and a channel coupled across stages must not lose for its wider neighbours.
         return classMeans(graph, ChannelSlice::Role::Producer, [&](const ChannelSlice& s) {
-            return rowReduce(tensorAt(model.module, s.tensor), [](const torch::Tensor& r) {
+            return rowReduce(namedTensor(model.module, s.tensor), [](const torch::Tensor& r) {
                 const auto l1 = r.abs().sum(1);
                 return l1 / l1.mean().clamp_min(1e-30);
             });
         });
     case ChannelCriterion::BatchNormGamma:
         return classMeans(graph, ChannelSlice::Role::NormWeight, [&](const ChannelSlice& s) {
-            return toVector(tensorAt(model.module, s.tensor).detach().abs());
+            return toVector(namedTensor(model.module, s.tensor).detach().abs());
         });
     case ChannelCriterion::Taylor:
         return taylorScores(model, graph, samples);

@@ -13,6 +13,12 @@ std::pair<torch::jit::Module, std::string> attributeOwner(const torch::jit::Modu
     return {module, rest};
 }
 
+torch::Tensor namedTensor(const torch::jit::Module& root, const std::string& name)
+{
+    auto [owner, attr] = attributeOwner(root, name);
+    return owner.attr(attr).toTensor();
+}
+
 bool endsWith(const std::string& text, const std::string& suffix)
 {
     return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;

@@ -11,6 +11,9 @@ namespace espalier::core {
 /// attribute's last component ("weight"), so the slot can be rebound with setattr.
 std::pair<torch::jit::Module, std::string> attributeOwner(const torch::jit::Module& root, const std::string& name);
 
+/// The tensor (parameter or buffer) named by the dotted `name`.
+torch::Tensor namedTensor(const torch::jit::Module& root, const std::string& name);
+
 bool endsWith(const std::string& text, const std::string& suffix);
 
 } // namespace espalier::core

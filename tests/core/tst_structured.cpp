@@ -18,12 +18,6 @@ using namespace espalier::core;
 
 namespace {
 
-torch::Tensor tensorAt(const torch::jit::Module& module, const std::string& name)
-{
-    auto [owner, attr] = attributeOwner(module, name);
-    return owner.attr(attr).toTensor();
-}
-
 // Trained-looking BatchNorm state, so zeroing a channel is not the same as γ = 1, β = 0.
 void randomiseBatchNorm(torch::jit::Module& module)
 {
@@ -169,7 +163,7 @@ void TestStructured::vggLosesHalfOfEveryConv()
             QCOMPARE(kept[l], layer.channels / 2);
     }
     // L1 keeps the filters with the largest Σ|w|.
-    const auto w = tensorAt(model.module, "conv3.weight").abs().sum({1, 2, 3});
+    const auto w = namedTensor(model.module, "conv3.weight").abs().sum({1, 2, 3});
     const auto order = std::get<1>(w.sort(0, /*descending=*/true));
     QVERIFY(channelKept(p, "conv3", order[0].item<std::int64_t>()));
     QVERIFY(!channelKept(p, "conv3", order[127].item<std::int64_t>()));
@@ -184,11 +178,11 @@ void TestStructured::flattenShrinksTheLinearInputByWholeMaps()
     const std::vector<std::int64_t> input{1, 28, 28};
     auto model = zooModel("lenet5", input);
     auto p = prune(model, ChannelCriterion::L1, {0.5, false, 1});
-    QCOMPARE(tensorAt(p.smaller, "conv2.weight").size(0), 25);
-    QCOMPARE(tensorAt(p.smaller, "fc3.weight").size(1), 25 * 4 * 4);
-    QCOMPARE(tensorAt(p.smaller, "conv2.weight").size(1), 10);
-    QCOMPARE(tensorAt(p.smaller, "fc4.weight").size(1), 250);
-    QCOMPARE(tensorAt(p.smaller, "fc4.weight").size(0), 10);
+    QCOMPARE(namedTensor(p.smaller, "conv2.weight").size(0), 25);
+    QCOMPARE(namedTensor(p.smaller, "fc3.weight").size(1), 25 * 4 * 4);
+    QCOMPARE(namedTensor(p.smaller, "conv2.weight").size(1), 10);
+    QCOMPARE(namedTensor(p.smaller, "fc4.weight").size(1), 250);
+    QCOMPARE(namedTensor(p.smaller, "fc4.weight").size(0), 10);
     const double diff = differenceToZeroedDense(model, p, input);
     QVERIFY2(diff < 1e-5, qPrintable(QString::number(diff)));
 }
@@ -245,7 +239,7 @@ void TestStructured::slimmingRanksByBatchNormGamma()
     auto model = zooModel("vgg11", input);
     {
         torch::NoGradGuard noGrad;
-        auto gamma = tensorAt(model.module, "bn1.weight");
+        auto gamma = namedTensor(model.module, "bn1.weight");
         gamma.fill_(1.0);
         gamma.slice(0, 0, 40).fill_(1e-3); // 40 of conv1's 64 channels barely pass their input on
     }
