@@ -101,7 +101,9 @@ std::uint64_t stateKey(const Model& model, const MaskSet& masks, const TensorDat
     return h.value();
 }
 
-void checkSettings(SensitivitySettings& settings)
+} // namespace
+
+void checkSensitivitySettings(SensitivitySettings& settings)
 {
     if (settings.sparsities.empty())
         throw InputError("sensitivity: give at least one sparsity");
@@ -116,15 +118,13 @@ void checkSettings(SensitivitySettings& settings)
         throw InputError("sensitivity: scoring samples must be at least 1");
 }
 
-} // namespace
-
 SensitivityTable scanSensitivity(const Model& model, const MaskSet& masks, const TensorDataset& train,
                                  const TensorDataset& test, const SensitivitySettings& requested,
                                  const torch::Generator& generator, const SensitivityProgress& progress,
                                  const std::atomic<bool>* cancel)
 {
     SensitivitySettings settings = requested;
-    checkSettings(settings);
+    checkSensitivitySettings(settings);
     const auto testSet = firstSamples(test, settings.testSamples);
     const auto scoringSet = firstSamples(train, settings.scoringSamples);
     const auto key = stateKey(model, masks, scoringSet, testSet, settings, generator);

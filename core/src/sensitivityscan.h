@@ -11,6 +11,10 @@
 
 namespace espalier::core {
 
+/// Checks `settings` (scoring method, sparsities in [0, 1), sample counts; InputError naming what
+/// is wrong) and sorts and deduplicates its sparsities.
+void checkSensitivitySettings(SensitivitySettings& settings);
+
 /// Scans `model` as it is (masks applied): for each prunable tensor and sparsity, a copy with only
 /// that tensor pruned (top-k of the method's scores among the weights `masks` keeps; a layer already
 /// sparser keeps its mask) is evaluated on `test`. `model`, `masks` and `generator` are not changed.

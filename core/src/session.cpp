@@ -158,10 +158,8 @@ void Session::requestPreview(const std::string& method, double sparsity)
 
 void Session::requestSensitivityScan(const SensitivitySettings& settings)
 {
-    for (double s : settings.sparsities)
-        checkPreviewRequest(settings.method, s);
-    if (settings.sparsities.empty())
-        throw InputError("sensitivity: give at least one sparsity");
+    SensitivitySettings checked = settings;
+    checkSensitivitySettings(checked);
     m_impl->scanCancel = false;
     m_impl->control.post([impl = m_impl.get(), settings] { impl->scanLayers(settings); });
 }

@@ -56,6 +56,18 @@ inline std::vector<torch::Tensor> savedParameters(const Session& session, const 
     return params;
 }
 
+/// Copies of every parameter and buffer of `module`, in order: compare with sameTensors to prove
+/// that something left the model untouched.
+inline std::vector<torch::Tensor> moduleState(const torch::jit::Module& module)
+{
+    std::vector<torch::Tensor> out;
+    for (const auto& p : module.named_parameters())
+        out.push_back(p.value.detach().clone());
+    for (const auto& b : module.named_buffers())
+        out.push_back(b.value.detach().clone());
+    return out;
+}
+
 /// Every tensor equal, bit for bit.
 inline bool sameTensors(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b)
 {

@@ -14,28 +14,15 @@
 
 using namespace espalier::core;
 using espalier::core::testing::inputErrorOf;
+using espalier::core::testing::moduleState;
 using espalier::core::testing::sameTensors;
 
 namespace {
-
-torch::Tensor param(const Model& m, const std::string& name)
-{
-    auto [owner, attr] = attributeOwner(m.module, name);
-    return owner.attr(attr).toTensor();
-}
 
 torch::Tensor keepTop(const torch::Tensor& x, std::int64_t k)
 {
     const auto idx = std::get<1>(x.abs().topk(k, 1));
     return torch::zeros_like(x).scatter_(1, idx, x.gather(1, idx));
-}
-
-std::vector<torch::Tensor> stateOf(const torch::jit::Module& module)
-{
-    std::vector<torch::Tensor> out;
-    for (const auto& p : module.named_parameters())
-        out.push_back(p.value.detach().clone());
-    return out;
 }
 
 } // namespace
@@ -71,15 +58,15 @@ void TestActivationSparsity::matchesTheNetworkComputedByHand()
     torch::manual_seed(1);
     auto data = loadData({"synthetic", "", 256, 0.0}, 0);
     auto model = makeModel(ModelSpec{}, data.sampleShape, data.numClasses);
-    const auto before = stateOf(model.module);
+    const auto before = moduleState(model.module);
     const auto r = evaluateActivationSparsity(model, data.test, 0.1);
-    QVERIFY(sameTensors(before, stateOf(model.module)));
+    QVERIFY(sameTensors(before, moduleState(model.module)));
 
     torch::NoGradGuard noGrad;
     auto x = data.test.images.flatten(1);
-    auto h1 = torch::relu(torch::linear(x, param(model, "fc1.weight"), param(model, "fc1.bias")));
-    auto h2 = torch::relu(torch::linear(keepTop(h1, 30), param(model, "fc2.weight"), param(model, "fc2.bias")));
-    auto logits = torch::linear(keepTop(h2, 10), param(model, "fc3.weight"), param(model, "fc3.bias"));
+    auto h1 = torch::relu(torch::linear(x, namedTensor(model.module, "fc1.weight"), namedTensor(model.module, "fc1.bias")));
+    auto h2 = torch::relu(torch::linear(keepTop(h1, 30), namedTensor(model.module, "fc2.weight"), namedTensor(model.module, "fc2.bias")));
+    auto logits = torch::linear(keepTop(h2, 10), namedTensor(model.module, "fc3.weight"), namedTensor(model.module, "fc3.bias"));
     const double accuracy = logits.argmax(1).eq(data.test.labels).to(torch::kDouble).mean().item<double>();
     QCOMPARE(r.testAccuracy, accuracy);
     // fc2 sees at most 30 of 300 non-zero inputs per sample, fc3 at most 10 of 100.

@@ -18,22 +18,13 @@
 
 using namespace espalier::core;
 using espalier::core::testing::inputErrorOf;
+using espalier::core::testing::moduleState;
 using espalier::core::testing::sameTensors;
 using espalier::core::testing::savedParameters;
 using espalier::core::testing::syntheticRecipe;
 using espalier::core::testing::waitFor;
 
 namespace {
-
-std::vector<torch::Tensor> stateOf(const torch::jit::Module& module)
-{
-    std::vector<torch::Tensor> out;
-    for (const auto& p : module.named_parameters())
-        out.push_back(p.value.detach().clone());
-    for (const auto& b : module.named_buffers())
-        out.push_back(b.value.detach().clone());
-    return out;
-}
 
 Recipe twoRounds()
 {
@@ -69,7 +60,7 @@ void TestPreview::previewLeavesModelMasksAndGeneratorUnchanged()
     masks.setMasks(half);
     masks.applyToWeights();
 
-    const auto before = stateOf(model.module);
+    const auto before = moduleState(model.module);
     const auto masksBefore = masks.masks();
     auto generator = at::make_generator<at::CPUGeneratorImpl>(5);
     const bool trainingBefore = model.module.is_training();
@@ -83,7 +74,7 @@ void TestPreview::previewLeavesModelMasksAndGeneratorUnchanged()
         const auto outcome = previewPruning(model, masks, settings, cifar.train, cifar.test, generator);
         QVERIFY2(std::abs(outcome.sparsity - 0.9) < 1e-3, method);
     }
-    QVERIFY(sameTensors(before, stateOf(model.module)));
+    QVERIFY(sameTensors(before, moduleState(model.module)));
     for (std::size_t i = 0; i < masks.size(); ++i)
         QVERIFY(torch::equal(masksBefore[i], masks.mask(i)));
     QCOMPARE(model.module.is_training(), trainingBefore);

@@ -18,6 +18,7 @@
 #include "trainer.h"
 
 using namespace espalier::core;
+using espalier::core::testing::moduleState;
 using espalier::core::testing::sameTensors;
 
 namespace {
@@ -36,14 +37,6 @@ Fixture lenet(std::uint64_t seed)
     f.model = makeModel(ModelSpec{}, f.data.sampleShape, f.data.numClasses);
     f.masks = MaskSet(findPrunableTensors(f.model.module, {}));
     return f;
-}
-
-std::vector<torch::Tensor> stateOf(const torch::jit::Module& module)
-{
-    std::vector<torch::Tensor> out;
-    for (const auto& p : module.named_parameters())
-        out.push_back(p.value.detach().clone());
-    return out;
 }
 
 SensitivitySettings settings(std::vector<double> sparsities)
@@ -70,13 +63,13 @@ private Q_SLOTS:
 void TestSensitivity::cellEqualsPruningOneLayerByHand()
 {
     auto f = lenet(11);
-    const auto before = stateOf(f.model.module);
+    const auto before = moduleState(f.model.module);
     const auto generator = at::make_generator<at::CPUGeneratorImpl>(0);
     const auto table = scanSensitivity(f.model, f.masks, f.data.train, f.data.test, settings({0.95, 0.5}), generator);
     QCOMPARE(table.layers, (std::vector<std::string>{"fc1.weight", "fc2.weight", "fc3.weight"}));
     QCOMPARE(table.sparsities, (std::vector<double>{0.5, 0.95})); // sorted
     QVERIFY(!table.fromCache);
-    QVERIFY(sameTensors(before, stateOf(f.model.module)));
+    QVERIFY(sameTensors(before, moduleState(f.model.module)));
 
     // fc2 alone at 95 % by magnitude, by hand on a copy.
     Model copy = f.model;
