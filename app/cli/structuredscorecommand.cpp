@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include "espalier/core/errors.h"
 #include "espalier/core/structured.h"
 #include "resulttables.h"
 
@@ -29,6 +30,14 @@ std::string millis(double ms)
 
 int structuredScoreCommand(const ScoreOptions& options)
 {
+    // Options of the masking path mean nothing here; silently ignoring them would mislead.
+    const std::pair<bool, const char*> unused[] = {
+        {options.rounds.has_value(), "--rounds"},       {!options.out.empty(), "--out"},
+        {options.saveScores, "--save-scores"},           {!options.exportSparse.empty(), "--export-sparse"},
+        {!options.params.empty(), "--param"}};
+    for (const auto& [given, name] : unused)
+        if (given)
+            throw core::InputError(std::string(name) + " does not apply to --structured (use --export and --channel-map)");
     core::StructuredRequest request;
     request.model.name = options.model;
     request.data.name = options.data;
