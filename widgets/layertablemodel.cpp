@@ -26,7 +26,7 @@ bool sameLayout(const std::vector<core::LayerStats>& a, const std::vector<core::
 bool sameCounts(const core::LayerStats& a, const core::LayerStats& b)
 {
     return a.numel == b.numel && a.kept == b.kept && a.floor == b.floor && a.locked == b.locked
-        && a.collapsed == b.collapsed && a.drift == b.drift;
+        && a.collapsed == b.collapsed && a.drift == b.drift && a.keptChannels == b.keptChannels;
 }
 
 QString statusText(LayerStatus status)
@@ -141,7 +141,8 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const
     case StatusRole: return int(layerStatus(layer));
     case DensityRole: return layer.density();
     case Qt::TextAlignmentRole:
-        if (column == ParametersColumn || column == KeptColumn || column == DensityColumn || column == FloorColumn)
+        if (column == ParametersColumn || column == KeptColumn || column == DensityColumn || column == ChannelsColumn ||
+            column == FloorColumn)
             return QVariant(Qt::AlignRight | Qt::AlignVCenter);
         return QVariant(Qt::AlignLeft | Qt::AlignVCenter);
     case Qt::ForegroundRole:
@@ -159,6 +160,11 @@ QVariant LayerTableModel::data(const QModelIndex& index, int role) const
         if (column == LockColumn)
             return layer.locked ? tr("Locked: its mask does not change. Untick to let later rounds prune it.")
                                 : tr("Tick to freeze this layer's mask from the next round on");
+        if (column == ChannelsColumn && layer.channels > 0)
+            return tr("%1 of %2 output channels still have a weight (%3); a channel cut removes whole channels")
+                .arg(layer.keptChannels)
+                .arg(layer.channels)
+                .arg(formatPercent(double(layer.keptChannels) / double(layer.channels)));
         if (column == FloorColumn)
             return m_editable ? tr("Minimum density of this layer; double-click to change it (0 or empty: none)")
                               : tr("Minimum density of this layer");
@@ -179,6 +185,9 @@ QVariant LayerTableModel::displayData(const core::LayerStats& layer, int column)
     case ParametersColumn: return formatCount(layer.numel);
     case KeptColumn: return formatCount(layer.kept);
     case DensityColumn: return formatPercent(layer.density());
+    case ChannelsColumn:
+        return layer.channels > 0 ? QStringLiteral("%1 / %2").arg(layer.keptChannels).arg(layer.channels)
+                                  : QStringLiteral("–");
     case FloorColumn: return layer.floor > 0.0 ? formatPercent(layer.floor) : QStringLiteral("–");
     case StatusColumn: return statusText(layerStatus(layer));
     default: return {};
@@ -193,6 +202,7 @@ QVariant LayerTableModel::sortData(const core::LayerStats& layer, int column) co
     case ParametersColumn: return qlonglong(layer.numel);
     case KeptColumn: return qlonglong(layer.kept);
     case DensityColumn: return layer.density();
+    case ChannelsColumn: return layer.channels > 0 ? double(layer.keptChannels) / double(layer.channels) : 1.0;
     case LockColumn: return int(layer.locked);
     case FloorColumn: return layer.floor;
     case StatusColumn: return int(layerStatus(layer));
@@ -217,6 +227,7 @@ QVariant LayerTableModel::headerData(int section, Qt::Orientation orientation, i
     case ParametersColumn: return tr("Parameters");
     case KeptColumn: return tr("Kept");
     case DensityColumn: return tr("Density");
+    case ChannelsColumn: return tr("Channels");
     case LockColumn: return tr("Lock");
     case FloorColumn: return tr("Floor");
     case StatusColumn: return tr("Status");

@@ -23,8 +23,8 @@ LayerStatus layerStatus(const core::LayerStats& layer);
 class LayerTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { NameColumn, LockColumn, ShapeColumn, ParametersColumn, KeptColumn, DensityColumn, FloorColumn,
-                  StatusColumn, ColumnCount };
+    enum Column { NameColumn, LockColumn, ShapeColumn, ParametersColumn, KeptColumn, DensityColumn, ChannelsColumn,
+                  FloorColumn, StatusColumn, ColumnCount };
     enum Role {
         SortRole = Qt::UserRole,     ///< raw value: QString, qlonglong or double (density as fraction)
         StatusRole,                  ///< int(LayerStatus), any column

@@ -95,6 +95,7 @@ void MaskInspector::setLayer(core::LayerTensors layer)
     m_layout = std::move(layout);
     m_factor = widgets::poolingFactor(m_layout, m_cellBudget);
     m_kept = std::count_if(m_layer.mask.begin(), m_layer.mask.end(), [](std::uint8_t m) { return m != 0; });
+    m_emptyChannels = emptyChannels(m_layer);
     m_newlyPruned = 0;
     m_regrown = 0;
     for (std::size_t i = 0; i < m_layer.previousMask.size(); ++i) {
@@ -117,6 +118,7 @@ void MaskInspector::clear()
     m_layout = {};
     m_factor = 1;
     m_kept = m_newlyPruned = m_regrown = 0;
+    m_emptyChannels = {};
     m_view = View::Mask;
     m_plot->showEmpty(tr("select a layer to inspect its mask"));
     m_title->clear();
@@ -151,6 +153,32 @@ void MaskInspector::fitView() { m_plot->fit(); }
 QCustomPlot* MaskInspector::plot() const { return m_plot; }
 QCPColorMap* MaskInspector::colorMap() const { return m_plot->colorMap(); }
 QCPColorScale* MaskInspector::colorScale() const { return m_plot->colorScale(); }
+
+EmptyChannels emptyChannels(const core::LayerTensors& layer)
+{
+    EmptyChannels result;
+    if (layer.shape.size() < 2)
+        return result;
+    const std::int64_t outputs = layer.shape[0];
+    const std::int64_t inputs = layer.shape[1];
+    std::int64_t tile = 1;
+    for (std::size_t i = 2; i < layer.shape.size(); ++i)
+        tile *= layer.shape[i];
+    if (std::int64_t(layer.mask.size()) != outputs * inputs * tile)
+        return result;
+    std::vector<bool> rowKept(std::size_t(outputs), false);
+    std::vector<bool> columnKept(std::size_t(inputs), false);
+    for (std::int64_t i = 0; i < std::int64_t(layer.mask.size()); ++i)
+        if (layer.mask[std::size_t(i)] != 0) {
+            rowKept[std::size_t(i / (inputs * tile))] = true;
+            columnKept[std::size_t((i / tile) % inputs)] = true;
+        }
+    result.outputChannels = outputs;
+    result.inputChannels = inputs;
+    result.outputs = std::count(rowKept.begin(), rowKept.end(), false);
+    result.inputs = std::count(columnKept.begin(), columnKept.end(), false);
+    return result;
+}
 
 void MaskInspector::render()
 {
@@ -187,6 +215,12 @@ void MaskInspector::updateLegend(const MaskRaster& raster)
     case View::Mask:
         text = tr("%1 kept %2 &nbsp; %3 pruned %4")
                    .arg(swatch(maskKeptColor()), formatCount(m_kept), swatch(maskPrunedColor()), formatCount(pruned));
+        if (m_emptyChannels.outputs > 0 || m_emptyChannels.inputs > 0)
+            text += tr(" &nbsp; removed channels: %1 of %2 output rows, %3 of %4 input columns")
+                        .arg(m_emptyChannels.outputs)
+                        .arg(m_emptyChannels.outputChannels)
+                        .arg(m_emptyChannels.inputs)
+                        .arg(m_emptyChannels.inputChannels);
         break;
     case View::Weights:
         text = tr("%1 pruned %2 &nbsp; colours saturate at ±%3 (99th percentile of the kept |weight|)")

@@ -22,6 +22,16 @@ class QPushButton;
 namespace espalier::widgets {
 
 class MaskPlot;
+
+/// Output channels (dim 0) and input channels (dim 1) of a weight whose every mask entry is pruned:
+/// what a channel cut removes, shown as whole empty rows and columns.
+struct EmptyChannels {
+    std::int64_t outputs = 0;
+    std::int64_t outputChannels = 0;
+    std::int64_t inputs = 0;
+    std::int64_t inputChannels = 0;
+};
+EmptyChannels emptyChannels(const core::LayerTensors& layer);
 struct MaskRaster;
 
 /// One prunable tensor as a zoomable heatmap of its mask, weights, scores or the changes of the
@@ -102,6 +112,7 @@ private:
     std::int64_t m_cellBudget = kMaxCells;
     int m_factor = 1;
     std::int64_t m_kept = 0;
+    EmptyChannels m_emptyChannels; ///< whole rows (outputs) and columns (inputs) without a kept weight
     std::int64_t m_newlyPruned = 0;
     std::int64_t m_regrown = 0;
     QString m_hoverText;

@@ -41,13 +41,15 @@ std::string layerTable(const std::vector<core::LayerStats>& layers)
         nameWidth = std::max(nameWidth, l.name.size());
     std::ostringstream out;
     out << padded("layer", nameWidth) << "  " << padded("shape", 14) << padded("weights", 11, true)
-        << padded("kept", 10, true) << padded("density", 11, true) << "\n";
+        << padded("kept", 10, true) << padded("density", 11, true) << padded("channels", 11, true) << "\n";
     std::int64_t total = 0;
     std::int64_t kept = 0;
     for (const auto& l : layers) {
         out << padded(l.name, nameWidth) << "  " << padded(shapeText(l.shape), 14)
             << padded(std::to_string(l.numel), 11, true) << padded(std::to_string(l.kept), 10, true)
-            << padded(percent(l.density()), 11, true) << (l.collapsed ? "  COLLAPSED" : "") << "\n";
+            << padded(percent(l.density()), 11, true)
+            << padded(l.channels > 0 ? std::to_string(l.keptChannels) + "/" + std::to_string(l.channels) : "-", 11, true)
+            << (l.collapsed ? "  COLLAPSED" : "") << "\n";
         total += l.numel;
         kept += l.kept;
     }
@@ -106,7 +108,7 @@ nlohmann::json layersJson(const std::vector<core::LayerStats>& layers)
     for (const auto& l : layers)
         array.push_back({{"name", l.name}, {"shape", l.shape}, {"numel", l.numel}, {"kept", l.kept},
                          {"density", l.density()}, {"effective_kept", l.effectiveKept},
-                         {"collapsed", l.collapsed}});
+                         {"channels", l.channels}, {"kept_channels", l.keptChannels}, {"collapsed", l.collapsed}});
     return array;
 }
 

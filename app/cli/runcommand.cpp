@@ -48,6 +48,12 @@ int runToEnd(core::Session& session, const std::filesystem::path& out, const std
     session.saveMasks((out / "masks.h5").string(), saveScores);
     session.saveSparseCheckpoint((out / "checkpoint.h5").string());
     session.saveLayerCsv((out / "layers.csv").string());
+    std::string smallerNote; // the channel cut's smaller dense model, next to the masked one
+    if (session.recipe().channels.enabled()) {
+        const auto smallerPath = (out / "model-smaller.pt").string();
+        session.saveSmallerModel(smallerPath);
+        smallerNote = ", " + smallerPath;
+    }
 
     const auto snapshot = session.snapshot();
     const double finalAccuracy = snapshot.rounds.empty() ? 0.0 : snapshot.rounds.back().testAccuracy;
@@ -68,7 +74,7 @@ int runToEnd(core::Session& session, const std::filesystem::path& out, const std
               << "\n";
     std::cout << "wrote " << reportPath << ", " << (out / "model.pt").string() << ", " << (out / "masks.h5").string()
               << ", " << (out / "checkpoint.h5").string() << ", " << (out / "layers.csv").string() << ", "
-              << sessionPath << "\n";
+              << sessionPath << smallerNote << "\n";
     return 0;
 }
 

@@ -39,6 +39,11 @@ std::vector<ExportChoice> exportChoices()
         {Kind::Model, false, ExportActions::tr("&Model (TorchScript .pt)…"), QStringLiteral("model.pt"),
          ExportActions::tr("TorchScript models (*.pt)"), QStringLiteral("exportModelAction"),
          ExportActions::tr("The model with the masks folded in; torch.jit.load reads it")},
+        {Kind::SmallerModel, false, ExportActions::tr("Smaller model after the channel c&ut (.pt)…"),
+         QStringLiteral("model-smaller.pt"), ExportActions::tr("TorchScript models (*.pt)"),
+         QStringLiteral("exportSmallerModelAction"),
+         ExportActions::tr("The dense model without the channels the recipe's channel cut removed: smaller and "
+                           "faster, same outputs")},
         {Kind::Masks, false, ExportActions::tr("M&asks (masks.h5)…"), QStringLiteral("masks.h5"), masksFilter,
          QStringLiteral("exportMasksAction"), ExportActions::tr("One uint8 mask per prunable tensor")},
         {Kind::Masks, true, ExportActions::tr("Masks with &scores (masks.h5)…"), QStringLiteral("masks.h5"),

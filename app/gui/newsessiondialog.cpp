@@ -1,3 +1,4 @@
+#include "app/gui/channelsection.h"
 #include "app/gui/newsessiondialog.h"
 
 #include <QDialogButtonBox>
@@ -61,7 +62,9 @@ NewSessionDialog::NewSessionDialog(QWidget* parent)
     auto* method = new MethodSection(this);
     auto* pruning = new PruningSection(this);
     auto* training = new TrainingSection(this);
-    m_sections = {m_model, data, method, pruning, training};
+    auto* channels = new ChannelSection(this);
+    m_sections = {m_model, data, method, pruning, training, channels};
+    channels->setObjectName(QStringLiteral("channelSection"));
     m_model->setObjectName(QStringLiteral("modelSection"));
     data->setObjectName(QStringLiteral("dataSection"));
     method->setObjectName(QStringLiteral("methodSection"));
@@ -90,6 +93,7 @@ NewSessionDialog::NewSessionDialog(QWidget* parent)
     grid->addWidget(method, 0, 1, 2, 1);
     grid->addWidget(pruning, 2, 0);
     grid->addWidget(training, 2, 1);
+    grid->addWidget(channels, 3, 0);
     grid->setColumnStretch(0, 1);
     grid->setColumnStretch(1, 1);
     auto* layout = new QVBoxLayout(this);

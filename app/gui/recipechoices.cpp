@@ -21,7 +21,7 @@ QStringList list(std::initializer_list<const char*> names)
 
 QStringList zooModels()
 {
-    return list({"lenet300", "lenet5", "vgg11", "vgg16", "vgg19", "resnet20", "resnet32"});
+    return list({"lenet300", "lenet5", "lenet5-bn", "vgg11", "vgg16", "vgg19", "resnet20", "resnet32"});
 }
 
 QStringList datasets()
@@ -32,8 +32,10 @@ QStringList datasets()
 QStringList methods()
 {
     return list({"magnitude", "random", "snip", "grasp", "synflow", "espn-finetune", "espn-rewind", "imp", "gmp",
-                 "taylor", "l1-filter", "slimming"});
+                 "taylor", "none"});
 }
+
+QStringList channelMethods() { return list({"l1-filter", "slimming", "taylor", "random"}); }
 
 QStringList schedules() { return list({"exponential", "linear"}); }
 QStringList allocations() { return list({"global", "layerwise"}); }
@@ -64,7 +66,11 @@ QString describe(const QString& choice)
         {QStringLiteral("espn-rewind"), "ESPN: learn a mask, rewind to the warm-up weights and train"},
         {QStringLiteral("imp"), "Iterative magnitude pruning with rewinding (lottery tickets)"},
         {QStringLiteral("gmp"), "Gradual magnitude pruning during training (Zhu & Gupta)"},
-        {QStringLiteral("taylor"), "First-order Taylor importance (∂L/∂w ⊙ w)²"},
+        {QStringLiteral("taylor"), "First-order Taylor importance (∂L/∂w ⊙ w)²; as a channel criterion (Σ g·w)² per channel"},
+        {QStringLiteral("none"), "no unstructured pruning: the channel cut alone, then fine-tuning"},
+        {QStringLiteral("l1-filter"), "Σ|w| of each filter (Li et al. 2017)"},
+        {QStringLiteral("slimming"), "|γ| of the BatchNorm after each channel, trained with an L1 penalty (Liu et al. 2017)"},
+        {QStringLiteral("lenet5-bn"), "LeNet-5 with BatchNorm after each hidden layer (for slimming)"},
         {QStringLiteral("exponential"), "density of round k is d^(k/n): the same fraction each round"},
         {QStringLiteral("linear"), "sparsity grows by the same amount each round"},
         {QStringLiteral("global"), "one top-k over all layers"},

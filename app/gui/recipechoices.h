@@ -23,6 +23,8 @@ struct MethodParam {
 QStringList zooModels();
 QStringList datasets();
 QStringList methods();
+/// Criteria of the channel cut (recipe channels.method).
+QStringList channelMethods();
 QStringList schedules();
 QStringList allocations();
 QStringList collapsePolicies();

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "moduleaccess.h"
 
@@ -49,6 +50,19 @@ torch::Tensor keptIndices(const ChannelSlice& slice, const ChannelGraph& graph, 
             for (std::int64_t e = 0; e < slice.expand; ++e)
                 indices.push_back(static_cast<std::int64_t>(k) * slice.expand + e);
     return torch::tensor(indices, torch::kLong);
+}
+
+torch::Tensor keptEntries(const ChannelSlice& slice, const ChannelGraph& graph, const ChannelKeep& keep,
+                          at::IntArrayRef shape)
+{
+    const auto length = static_cast<std::int64_t>(slice.atoms.size()) * slice.expand;
+    if (slice.dim >= static_cast<int>(shape.size()) || shape[slice.dim] != length)
+        throw std::logic_error("channel slice of " + slice.tensor + " does not match the tensor's shape");
+    auto line = torch::zeros({length}, torch::kBool);
+    line.index_fill_(0, keptIndices(slice, graph, keep), true);
+    std::vector<std::int64_t> view(shape.size(), 1);
+    view[slice.dim] = length;
+    return line.view(view).expand(shape).contiguous();
 }
 
 std::int64_t predictedParameters(const torch::jit::Module& module, const ChannelGraph& graph, const ChannelKeep& keep)

@@ -19,6 +19,11 @@ std::vector<std::int64_t> keptChannels(const ChannelGraph& graph, const ChannelK
 /// Kept entries of each channel-indexed dimension of `name`'s tensor, as indices into that dimension.
 torch::Tensor keptIndices(const ChannelSlice& slice, const ChannelGraph& graph, const ChannelKeep& keep);
 
+/// Which entries of a tensor of `shape` survive the slice's channels under `keep`: a bool tensor of
+/// `shape` (the mask a channel cut puts on a producer or consumer weight).
+torch::Tensor keptEntries(const ChannelSlice& slice, const ChannelGraph& graph, const ChannelKeep& keep,
+                          at::IntArrayRef shape);
+
 /// Parameter count of the model `shrinkModule` would build, computed from shapes alone.
 std::int64_t predictedParameters(const torch::jit::Module& module, const ChannelGraph& graph, const ChannelKeep& keep);
 

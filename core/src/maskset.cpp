@@ -26,6 +26,8 @@ void MaskSet::applyToWeights()
     torch::NoGradGuard noGrad;
     for (std::size_t i = 0; i < m_masks.size(); ++i)
         m_tensors[i].weight.mul_(m_masks[i]);
+    for (auto& h : m_held)
+        h.tensor.mul_(h.keep);
 }
 
 void MaskSet::maskGradients()
@@ -36,25 +38,31 @@ void MaskSet::maskGradients()
         if (grad.defined())
             grad.mul_(m_masks[i]);
     }
+    for (auto& h : m_held)
+        if (h.tensor.mutable_grad().defined())
+            h.tensor.mutable_grad().mul_(h.keep);
 }
 
 void MaskSet::maskOptimizerState(torch::optim::Optimizer& optimizer)
 {
     torch::NoGradGuard noGrad;
     auto& state = optimizer.state();
-    for (std::size_t i = 0; i < m_masks.size(); ++i) {
-        const auto key = c10::guts::to_string(m_tensors[i].weight.unsafeGetTensorImpl());
-        auto it = state.find(key);
+    auto maskState = [&](const torch::Tensor& tensor, const torch::Tensor& keep) {
+        auto it = state.find(c10::guts::to_string(tensor.unsafeGetTensorImpl()));
         if (it == state.end())
-            continue;
+            return;
         if (auto* sgd = dynamic_cast<torch::optim::SGDParamState*>(it->second.get())) {
             if (sgd->momentum_buffer().defined())
-                sgd->momentum_buffer().mul_(m_masks[i]);
+                sgd->momentum_buffer().mul_(keep);
         } else if (auto* adam = dynamic_cast<torch::optim::AdamParamState*>(it->second.get())) {
-            adam->exp_avg().mul_(m_masks[i]);
-            adam->exp_avg_sq().mul_(m_masks[i]);
+            adam->exp_avg().mul_(keep);
+            adam->exp_avg_sq().mul_(keep);
         }
-    }
+    };
+    for (std::size_t i = 0; i < m_masks.size(); ++i)
+        maskState(m_tensors[i].weight, m_masks[i]);
+    for (const auto& h : m_held)
+        maskState(h.tensor, h.keep);
 }
 
 std::int64_t MaskSet::kept(std::size_t layer) const

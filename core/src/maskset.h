@@ -9,6 +9,13 @@
 
 namespace espalier::core {
 
+/// Entries of a tensor that is not prunable (a removed channel's bias or BatchNorm γ and β) held at
+/// zero exactly like masked weights; `keep` has the tensor's shape.
+struct HeldEntries {
+    torch::Tensor tensor;
+    torch::Tensor keep;
+};
+
 /// One explicit bool mask per prunable tensor (no hooks, no reparametrisation). The invariant the
 /// session keeps: a weight whose mask is false is exactly zero after every optimizer step.
 class MaskSet {
@@ -22,6 +29,11 @@ public:
 
     /// Replaces every mask (shapes must match; bool tensors).
     void setMasks(std::vector<torch::Tensor> masks);
+
+    /// Entries held at zero besides the masked weights (a channel cut's biases and BatchNorm
+    /// entries); applyToWeights, maskGradients and maskOptimizerState treat them like masked weights.
+    void setHeldEntries(std::vector<HeldEntries> held) { m_held = std::move(held); }
+    [[nodiscard]] const std::vector<HeldEntries>& heldEntries() const { return m_held; }
 
     /// Zeroes the masked weights in place.
     void applyToWeights();
@@ -45,6 +57,7 @@ public:
 private:
     std::vector<PrunableTensor> m_tensors;
     std::vector<torch::Tensor> m_masks;
+    std::vector<HeldEntries> m_held;
 };
 
 } // namespace espalier::core

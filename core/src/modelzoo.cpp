@@ -59,6 +59,33 @@ def forward(self, x):
     return net;
 }
 
+// LeNet5-Caffe with BatchNorm after conv1, conv2 and fc3 (convs without bias), so network slimming
+// has a γ for every prunable channel; the layer sizes are lenet5's.
+torch::jit::Module lenet5bn(const std::vector<std::int64_t>& input, int classes)
+{
+    const std::int64_t h = ((input[1] - 4) / 2 - 4) / 2;
+    const std::int64_t w = ((input[2] - 4) / 2 - 4) / 2;
+    if (h < 1 || w < 1)
+        throw InputError("lenet5-bn needs inputs of at least 16×16 pixels");
+    auto net = zoo::makeModule("LeNet5CaffeBN");
+    net.register_module("conv1", zoo::makeConv("Conv2d", input[0], 20, 5, 1, 0, false, WeightInit::PyTorchDefault));
+    net.register_module("bn1", zoo::makeBatchNorm("BatchNorm2d", 20));
+    net.register_module("conv2", zoo::makeConv("Conv2d", 20, 50, 5, 1, 0, false, WeightInit::PyTorchDefault));
+    net.register_module("bn2", zoo::makeBatchNorm("BatchNorm2d", 50));
+    net.register_module("fc3", zoo::makeLinear("Linear", 50 * h * w, 500, WeightInit::PyTorchDefault));
+    net.register_module("bn3", zoo::makeBatchNorm("BatchNorm1d", 500));
+    net.register_module("fc4", zoo::makeLinear("Linear", 500, classes, WeightInit::PyTorchDefault));
+    net.define(R"(
+def forward(self, x):
+    x = torch.max_pool2d(torch.relu(self.bn1.forward(self.conv1.forward(x))), [2, 2])
+    x = torch.max_pool2d(torch.relu(self.bn2.forward(self.conv2.forward(x))), [2, 2])
+    x = torch.flatten(x, 1)
+    x = torch.relu(self.bn3.forward(self.fc3.forward(x)))
+    return self.fc4.forward(x)
+)");
+    return net;
+}
+
 // GraSP-style CIFAR VGG with BN: 3×3 convs without bias, the final max-pool dropped (2×2 map at
 // 32×32 input), AvgPool2d(2), one Linear(512, classes).
 torch::jit::Module vgg(const std::string& name, const std::vector<int>& cfg,
@@ -156,7 +183,7 @@ const std::vector<int> kVgg19{64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0, 512
 
 const std::vector<std::string>& zooModelNames()
 {
-    static const std::vector<std::string> names{"lenet300", "lenet5", "vgg11", "vgg16", "vgg19", "resnet20", "resnet32"};
+    static const std::vector<std::string> names{"lenet300", "lenet5", "lenet5-bn", "vgg11", "vgg16", "vgg19", "resnet20", "resnet32"};
     return names;
 }
 
@@ -177,6 +204,8 @@ Model buildZooModel(const ModelSpec& spec, const std::vector<std::int64_t>& inpu
         model.module = lenet300(inputShape, numClasses);
     else if (n == "lenet5")
         model.module = lenet5(inputShape, numClasses);
+    else if (n == "lenet5-bn")
+        model.module = lenet5bn(inputShape, numClasses);
     else if (n == "vgg11")
         model.module = vgg("VGG11", kVgg11, inputShape, numClasses);
     else if (n == "vgg16")

@@ -383,6 +383,16 @@ Recipe recipeFromJson(const json& root, const RecipeSource& src)
     }
     top.read("method", r.method);
     top.read("method_params", r.methodParams);
+    if (const json* j = top.take("channels")) {
+        ObjectReader c(*j, "channels", src);
+        c.read("method", r.channels.method);
+        c.read("fraction", r.channels.fraction);
+        c.read("allocation", r.channels.allocation);
+        c.read("round_to", r.channels.roundTo);
+        c.read("penalty", r.channels.penalty);
+        c.read("samples", r.channels.samples);
+        c.finish();
+    }
     top.read("target_sparsity", r.targetSparsity);
     top.read("rounds", r.rounds);
     top.read("schedule", r.schedule);
@@ -431,6 +441,11 @@ ordered_json recipeToJsonValue(const Recipe& r)
     out["method_params"] = ordered_json::object();
     for (const auto& [name, value] : r.methodParams)
         out["method_params"][name] = value;
+    // Only when set, so that recipes without a channel cut read as before.
+    if (r.channels.enabled())
+        out["channels"] = {{"method", r.channels.method},         {"fraction", r.channels.fraction},
+                           {"allocation", r.channels.allocation}, {"round_to", r.channels.roundTo},
+                           {"penalty", r.channels.penalty},       {"samples", r.channels.samples}};
     out["target_sparsity"] = r.targetSparsity;
     out["rounds"] = r.rounds;
     out["schedule"] = r.schedule;

@@ -44,6 +44,13 @@ const std::map<std::string, std::string>& rules()
         {"method", oneOf(recipeMethods())},
         {"method_params", "an object of name: number"},
         {"method_params.*", "a finite number"},
+        {"channels", "an object"},
+        {"channels.method", oneOf(recipeChannelMethods())},
+        {"channels.fraction", "a number in (0, 1)"},
+        {"channels.allocation", oneOf(recipeAllocations())},
+        {"channels.round_to", "an integer >= 1"},
+        {"channels.penalty", "a number >= 0"},
+        {"channels.samples", "an integer >= 1"},
         {"target_sparsity", "a number in [0, 1)"},
         {"rounds", "an integer >= 1"},
         {"schedule", oneOf(recipeSchedules())},
@@ -104,7 +111,13 @@ const std::vector<std::string>& recipeMethods()
     // Later issues add the scorers; the names are accepted now so recipes written for them parse.
     static const std::vector<std::string> kMethods = {
         "magnitude", "random", "snip", "grasp", "synflow", "espn-finetune", "espn-rewind",
-        "imp",       "gmp",    "taylor", "l1-filter", "slimming"};
+        "imp",       "gmp",    "taylor", "l1-filter", "slimming", "none"};
+    return kMethods;
+}
+
+const std::vector<std::string>& recipeChannelMethods()
+{
+    static const std::vector<std::string> kMethods = {"l1-filter", "slimming", "taylor", "random"};
     return kMethods;
 }
 
@@ -271,6 +284,27 @@ void checkRecipe(const Recipe& r, const RecipeSource& src)
         if (!std::isfinite(value))
             src.badValue("method_params." + name, dumped(value));
     }
+    if (r.channels.enabled()) {
+        if (!contains(recipeChannelMethods(), r.channels.method))
+            src.badValue("channels.method", dumped(r.channels.method));
+        if (!(r.channels.fraction > 0 && r.channels.fraction < 1))
+            src.badValue("channels.fraction", dumped(r.channels.fraction));
+        if (!contains(recipeAllocations(), r.channels.allocation))
+            src.badValue("channels.allocation", dumped(r.channels.allocation));
+        if (!(r.channels.roundTo >= 1))
+            src.badValue("channels.round_to", dumped(r.channels.roundTo));
+        if (!(r.channels.penalty >= 0) || !std::isfinite(r.channels.penalty))
+            src.badValue("channels.penalty", dumped(r.channels.penalty));
+        if (!(r.channels.samples >= 1))
+            src.badValue("channels.samples", dumped(r.channels.samples));
+    }
+    if (r.method == "l1-filter" || r.method == "slimming")
+        src.fail("method", "\"" + r.method + "\" removes whole channels: put it in channels.method and set method to "
+                           "\"none\" (or to an unstructured method that prunes what the cut leaves)");
+    if (r.method == "none" && !r.channels.enabled())
+        src.fail("method", "\"none\" prunes nothing; it follows a channel cut (set channels.method)");
+    if (r.method == "none" && r.rounds != 1)
+        src.fail("rounds", "method \"none\" has one round (the channel cut and its fine-tuning); set rounds to 1");
     if (!(r.targetSparsity >= 0 && r.targetSparsity < 1))
         src.badValue("target_sparsity", dumped(r.targetSparsity));
     if (!(r.rounds >= 1))

@@ -12,6 +12,7 @@ namespace espalier::core {
 
 /// Method names a recipe may name (including methods whose scorers come later).
 const std::vector<std::string>& recipeMethods();
+const std::vector<std::string>& recipeChannelMethods();
 const std::vector<std::string>& recipeDatasets();
 const std::vector<std::string>& recipeSchedules();
 const std::vector<std::string>& recipeAllocations();

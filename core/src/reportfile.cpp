@@ -68,6 +68,8 @@ void writeLayer(const h5::Group& layers, LayerStats stats, const MaskData& mask)
     group.writeInt64("collapsed", stats.collapsed ? 1 : 0);
     group.writeInt64("effective_kept", stats.effectiveKept);
     group.writeInt64("drift", stats.drift);
+    group.writeInt64("channels", stats.channels);
+    group.writeInt64("kept_channels", stats.keptChannels);
     group.writeInt64("saliency_zero_scores", stats.histogram.zeroScores);
     group.writeDouble("saliency_threshold", stats.histogram.threshold);
     group.writeDataset("mask", mask.shape, mask.mask);
@@ -149,6 +151,10 @@ LayerStats readLayer(const h5::Group& layers, const std::string& name, MaskData&
         stats.effectiveKept = group.readInt64("effective_kept");
     if (group.hasAttribute("drift"))
         stats.drift = group.readInt64("drift");
+    if (group.hasAttribute("channels"))
+        stats.channels = group.readInt64("channels");
+    if (group.hasAttribute("kept_channels"))
+        stats.keptChannels = group.readInt64("kept_channels");
     if (group.hasAttribute("saliency_zero_scores"))
         stats.histogram.zeroScores = group.readInt64("saliency_zero_scores");
     if (group.hasAttribute("saliency_threshold"))

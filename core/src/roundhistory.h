@@ -19,6 +19,7 @@ struct RoundState {
     std::vector<torch::Tensor> previousMasks;
     std::vector<torch::Tensor> scores;
     std::vector<std::int64_t> effectiveKept;
+    std::vector<std::int64_t> removedChannelClasses; ///< of the channel cut (recipe.channels); empty before it
     Recipe recipe; ///< with the steering applied so far
     torch::Generator generator;
     int position = 0; ///< epochs along the branch

@@ -259,6 +259,7 @@ const char* toString(SaveKind kind)
     case SaveKind::SparseCheckpoint: return "sparse checkpoint";
     case SaveKind::LayerCsv: return "layer statistics";
     case SaveKind::Session: return "session";
+    case SaveKind::SmallerModel: return "smaller model";
     }
     return "file";
 }
@@ -272,6 +273,7 @@ void Session::save(const SaveRequest& request) const
     case SaveKind::SparseCheckpoint: saveSparseCheckpoint(request.path); return;
     case SaveKind::LayerCsv: saveLayerCsv(request.path); return;
     case SaveKind::Session: saveSession(request.path); return;
+    case SaveKind::SmallerModel: saveSmallerModel(request.path); return;
     }
 }
 

@@ -61,6 +61,7 @@ void writeRoundState(const h5::Group& parent, const std::string& name, const Rou
     group.writeInt64("position", state.position);
     group.writeString("recipe", recipeToJson(state.recipe));
     group.writeInt64Array("effective_kept", state.effectiveKept);
+    group.writeInt64Array("removed_channel_classes", state.removedChannelClasses);
     writeTensors(group, "parameters", file.parameterNames, state.module);
     writeTensors(group, "buffers", file.bufferNames, state.module, file.parameterNames.size());
     writeTensors(group, "masks", file.maskNames, state.masks);
@@ -77,6 +78,8 @@ RoundState readRoundState(const h5::Group& group, const SessionFile& file)
     state.position = int(group.readInt64("position"));
     state.recipe = parseRecipe(group.readString("recipe"), group.path() + " recipe");
     state.effectiveKept = group.readInt64Array("effective_kept");
+    if (group.hasAttribute("removed_channel_classes")) // files from before channel cuts lack it
+        state.removedChannelClasses = group.readInt64Array("removed_channel_classes");
     state.module = readTensors(group, "parameters", file.parameterNames, true);
     const auto buffers = readTensors(group, "buffers", file.bufferNames, !file.bufferNames.empty());
     state.module.insert(state.module.end(), buffers.begin(), buffers.end());

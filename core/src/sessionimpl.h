@@ -10,6 +10,7 @@
 #include <optional>
 #include <sstream>
 
+#include "channelgraph.h"
 #include "connectivity.h"
 #include "dataset.h"
 #include "espalier/core/errors.h"
@@ -70,6 +71,7 @@ struct Session::Impl {
     Model model;
     MaskSet masks;
     std::vector<std::int64_t> keptCache;
+    std::vector<std::int64_t> keptChannelsCache; ///< weight rows with a kept weight (LayerStats::keptChannels)
     std::vector<std::int64_t> effectiveCache; ///< from the last connectivity check
     torch::Generator generator;
     RunControl control;
@@ -94,6 +96,10 @@ struct Session::Impl {
     bool importModelFiles = true; ///< load() applies model.weights / model.masks
     std::optional<PhaseResume> resumeIn; ///< the phase run() continues inside, once
     std::int64_t gmpNextPruning = 0;     ///< GMP: index of the next pruning step of the round
+
+    // The channel cut (sessionchannels.cpp): recipe.channels at the start of round 1.
+    std::optional<ChannelGraph> channelGraph; ///< analysed at load when recipe.channels is set
+    std::vector<std::int64_t> removedChannelClasses; ///< classes of channelGraph removed so far
 
     mutable std::mutex snapshotMutex;
     Snapshot current; // guarded by snapshotMutex
@@ -122,7 +128,7 @@ struct Session::Impl {
             if (recipe.train.epochs < 1)
                 throw InputError("train.epochs: gmp prunes while training; it needs at least 1 epoch");
         }
-        if (!isEspnMethod(recipe.method) && recipe.method != "imp" && recipe.method != "gmp") {
+        if (!isEspnMethod(recipe.method) && recipe.method != "imp" && recipe.method != "gmp" && recipe.method != "none") {
             const auto& available = scoringMethods();
             if (std::find(available.begin(), available.end(), recipe.method) == available.end()) {
                 std::string list;
@@ -148,6 +154,7 @@ struct Session::Impl {
         if (importModelFiles) // a resumed session takes its weights and masks from session.h5
             importModelState(recipe.model, model, masks); // model.weights, model.masks
         rebuildConstraints();
+        prepareChannelCut();
         refreshKept();
         current.totalRounds = recipe.rounds;
         current.targetSparsity = recipe.targetSparsity;
@@ -161,8 +168,12 @@ struct Session::Impl {
     void refreshKept()
     {
         keptCache.clear();
-        for (std::size_t i = 0; i < masks.size(); ++i)
+        keptChannelsCache.clear();
+        for (std::size_t i = 0; i < masks.size(); ++i) {
             keptCache.push_back(masks.kept(i));
+            const auto& m = masks.mask(i);
+            keptChannelsCache.push_back(m.dim() >= 2 ? m.flatten(1).any(1).sum().item<std::int64_t>() : 0);
+        }
         if (effectiveCache.size() != keptCache.size())
             effectiveCache = keptCache;
     }
@@ -177,6 +188,8 @@ struct Session::Impl {
             s.shape.assign(sizes.begin(), sizes.end());
             s.numel = masks.numel(i);
             s.kept = keptCache[i];
+            s.channels = sizes.size() >= 2 ? sizes[0] : 0;
+            s.keptChannels = keptChannelsCache[i];
             s.effectiveKept = effectiveCache[i];
             s.floor = constraints.floors[i];
             s.locked = constraints.locked[i];
@@ -209,6 +222,8 @@ struct Session::Impl {
         std::int64_t effective = 0;
         for (std::size_t i = 0; i < keptCache.size(); ++i) {
             current.layers[i].kept = keptCache[i];
+            current.layers[i].keptChannels = keptChannelsCache[i];
+            current.layers[i].channels = masks.mask(i).dim() >= 2 ? masks.mask(i).size(0) : 0;
             current.layers[i].effectiveKept = effectiveCache[i];
             current.layers[i].collapsed = keptCache[i] == 0;
             current.keptWeights += keptCache[i];
@@ -305,6 +320,16 @@ struct Session::Impl {
     /// before `round` and pauses there.
     [[noreturn]] void refuseRound(int round, const std::string& message);
     void warnCollapse(int round, const std::string& layer, const std::string& action, const std::string& message);
+
+    /// At load: analyses the channel dependencies; InputError when channels.method cannot prune this model.
+    void prepareChannelCut();
+    /// Scores and removes channels (recipe.channels): masks lose the producer rows and consumer
+    /// columns, biases and BatchNorm entries are held at zero. Returns the event text.
+    std::string cutChannels(int round);
+    /// Holds removedChannelClasses' biases and BatchNorm entries at zero (after a cut, rollback, resume).
+    void holdRemovedChannels();
+    /// slimming: λ·sign(γ) added to the BatchNorm γ gradients of the prunable channels.
+    [[nodiscard]] std::vector<torch::Tensor> slimmingPenaltyTensors() const;
 
     std::unique_ptr<EspnMaskDiscovery> discoverEspnMask(int round, double density);
     /// Called after every optimizer step of a phase with the phase's step count (1-based).

@@ -57,6 +57,7 @@ RoundState Session::Impl::currentState(int round) const
     state.previousMasks = cloneTensors(previousMasks);
     state.scores = cloneTensors(lastScores);
     state.effectiveKept = effectiveCache;
+    state.removedChannelClasses = removedChannelClasses;
     {
         std::lock_guard lock(recipeMutex);
         state.recipe = recipe;
@@ -75,6 +76,8 @@ void Session::Impl::applyState(const RoundState& state)
     lastScores = cloneTensors(state.scores);
     effectiveCache = state.effectiveKept;
     generator = state.generator.clone();
+    removedChannelClasses = state.removedChannelClasses;
+    holdRemovedChannels();
 }
 
 void Session::Impl::captureResumeBookkeeping()

@@ -141,7 +141,7 @@ void Session::Impl::previewThresholds()
 {
     const int next = roundsStarted + 1;
     std::vector<double> thresholds(masks.size(), std::numeric_limits<double>::quiet_NaN());
-    if (!isEspnMethod(recipe.method) && recipe.method != "gmp" && next <= recipe.rounds) {
+    if (!isEspnMethod(recipe.method) && recipe.method != "gmp" && recipe.method != "none" && next <= recipe.rounds) {
         // A what-if: scoring may touch gradients, buffers and the generator; all of it is put back.
         const auto saved = moduleState();
         torch::Generator rng = generator.clone();
@@ -267,22 +267,31 @@ void Session::Impl::pruneRound(int round, const PhaseResume* resumeIn)
         // The mask of this round was chosen before the session was saved: only training is left.
         trainPhase(phase, round, settings, &record, resumeIn->nextEpoch, {}, resumeIn);
     } else {
+        if (round == 1 && recipe.channels.enabled() && removedChannelClasses.empty())
+            event(cutChannels(round));
         std::unique_ptr<EspnMaskDiscovery> espn;
         std::vector<torch::Tensor> scores;
-        if (isEspnMethod(recipe.method)) {
+        if (recipe.method == "none") {
+            // The cut was the pruning; what follows is its fine-tuning.
+        } else if (isEspnMethod(recipe.method)) {
             espn = discoverEspnMask(round, density);
             scores = espn->scores();
         } else {
             scores = roundScores(generator);
         }
-        record.collapsedLayers = int(commitMasks(round, scores, density, espn.get(), record).size());
+        if (recipe.method != "none")
+            record.collapsedLayers = int(commitMasks(round, scores, density, espn.get(), record).size());
         record.sparsity = masks.sparsity();
-        std::ostringstream line;
-        line.setf(std::ios::fixed);
-        line.precision(2);
-        line << "round " << round << "/" << recipe.rounds << ": " << recipe.method << " pruned to "
-             << 100.0 * masks.sparsity() << " % sparsity (target " << 100.0 * (1.0 - density) << " %)";
-        event(line.str());
+        if (recipe.method == "none") {
+            record.targetSparsity = record.sparsity; // the cut decides it
+        } else {
+            std::ostringstream line;
+            line.setf(std::ios::fixed);
+            line.precision(2);
+            line << "round " << round << "/" << recipe.rounds << ": " << recipe.method << " pruned to "
+                 << 100.0 * masks.sparsity() << " % sparsity (target " << 100.0 * (1.0 - density) << " %)";
+            event(line.str());
+        }
         publish(true);
         // IMP replays the training schedule from the rewind point.
         const int startEpoch = recipe.method == "imp" ? impSettingsFrom(recipe.methodParams).rewindEpoch : 0;

@@ -12,7 +12,7 @@ namespace {
 
 bool wholeSessionMethod(const std::string& method)
 {
-    return isEspnMethod(method) || method == "gmp";
+    return isEspnMethod(method) || method == "gmp" || method == "none";
 }
 
 std::string percentText(double fraction)
@@ -171,7 +171,7 @@ void Session::Impl::checkSteering(const SteeringChange& c, const Recipe& base) c
         espnSettingsFrom(next.methodParams, next.train.batch);
     else if (next.method == "imp")
         impSettingsFrom(next.methodParams);
-    else
+    else if (next.method == "gmp")
         gmpSettingsFrom(next.methodParams);
     if (c.rounds && *c.rounds <= roundsStarted)
         throw InputError("rounds: " + std::to_string(roundsStarted) + " rounds have started already; rounds must be at least " +

@@ -12,6 +12,9 @@ EpochRecord Session::Impl::trainPhase(const std::string& phase, int round, const
         return last;
     Trainer trainer(model, masks, settings);
     trainer.onMasksChanged();
+    // Network slimming trains the dense model with an L1 penalty on BatchNorm γ before the cut.
+    if (phase == "pretrain" && recipe.channels.method == "slimming" && recipe.channels.penalty > 0)
+        trainer.setL1Penalty(slimmingPenaltyTensors(), recipe.channels.penalty);
     if (resumeIn)
         trainer.setOptimizerState(resumeIn->optimizer); // momentum continues as if never stopped
     update([&](Snapshot& s) {

@@ -49,7 +49,7 @@ void to_json(json& j, const LayerStats& s)
     j = json{{"name", s.name},     {"shape", s.shape},       {"numel", s.numel},
              {"kept", s.kept},     {"floor", s.floor},       {"locked", s.locked},
              {"collapsed", s.collapsed}, {"effective_kept", s.effectiveKept}, {"drift", s.drift},
-             {"histogram", s.histogram}};
+             {"channels", s.channels}, {"kept_channels", s.keptChannels}, {"histogram", s.histogram}};
 }
 
 void from_json(const json& j, LayerStats& s)
@@ -63,6 +63,8 @@ void from_json(const json& j, LayerStats& s)
     field(j, "collapsed", s.collapsed);
     field(j, "effective_kept", s.effectiveKept);
     field(j, "drift", s.drift);
+    field(j, "channels", s.channels);
+    field(j, "kept_channels", s.keptChannels);
     field(j, "histogram", s.histogram);
 }
 

@@ -39,6 +39,12 @@ double Trainer::learningRate(int epoch) const
     return m_settings.lr;
 }
 
+void Trainer::setL1Penalty(std::vector<torch::Tensor> tensors, double lambda)
+{
+    m_penalised = std::move(tensors);
+    m_penalty = lambda;
+}
+
 void Trainer::onMasksChanged()
 {
     m_masks.applyToWeights();
@@ -138,6 +144,12 @@ EpochStats Trainer::trainEpoch(int epoch, const TensorDataset& data, torch::Gene
         auto logits = m_model.forward(x);
         auto loss = torch::nn::functional::cross_entropy(logits, y);
         loss.backward();
+        if (m_penalty > 0) {
+            torch::NoGradGuard noGrad;
+            for (auto& t : m_penalised)
+                if (t.mutable_grad().defined())
+                    t.mutable_grad().add_(t.sign(), m_penalty);
+        }
         m_masks.maskGradients();
         m_optimizer->step();
         m_masks.applyToWeights();

@@ -54,6 +54,9 @@ public:
     [[nodiscard]] double learningRate(int epoch) const;
     EpochStats trainEpoch(int epoch, const TensorDataset& data, torch::Generator& generator,
                           const BatchCallback& afterBatch = {});
+    /// An L1 penalty λ·Σ|t| on `tensors` (network slimming's sparsity on BatchNorm γ): λ·sign(t) is
+    /// added to their gradients before every step.
+    void setL1Penalty(std::vector<torch::Tensor> tensors, double lambda);
     /// Call after the masks changed mid-training.
     void onMasksChanged();
     /// The optimizer's state per model parameter (module order), cloned: with the epoch, all a
@@ -63,6 +66,8 @@ public:
     void setOptimizerState(const std::vector<ParamOptimizerState>& state);
 
 private:
+    std::vector<torch::Tensor> m_penalised;
+    double m_penalty = 0.0;
     Model& m_model;
     MaskSet& m_masks;
     TrainSettings m_settings;

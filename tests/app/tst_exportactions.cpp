@@ -179,6 +179,7 @@ private Q_SLOTS:
     void exportsEachKindWhenIdle_data();
     void exportsEachKindWhenIdle();
     void exportsWhilePaused();
+    void smallerModelAfterTheChannelCut();
     void exportsWhileRunning();
     void saveAskedJustBeforeStopIsStillAnswered();
     void missingFolderShowsTheErrorWithThePath();
@@ -194,7 +195,7 @@ void TestExportActions::disabledUntilASessionLoads()
 {
     Window w;
     QMenu* menu = w.exports->menu();
-    QCOMPARE(menu->actions().size(), 7);
+    QCOMPARE(menu->actions().size(), 8);
     for (QAction* action : menu->actions())
         QVERIFY2(!action->isEnabled(), qPrintable(action->text()));
     QVERIFY(w.load(espalier::testing::syntheticRecipe()));
@@ -246,6 +247,40 @@ void TestExportActions::exportsEachKindWhenIdle()
     QVERIFY2(message.contains(QString::fromStdString(after.path)), qPrintable(message));
     QCOMPARE(w.window.statusBar()->currentMessage(), message.mid(4));
     QCOMPARE(checkWritten(after, 0.9), QString());
+}
+
+void TestExportActions::smallerModelAfterTheChannelCut()
+{
+    QTemporaryDir dir;
+    Window w;
+    auto recipe = espalier::testing::syntheticRecipe();
+    recipe.model.name = "lenet5";
+    recipe.method = "none";
+    recipe.channels.method = "l1-filter";
+    recipe.channels.fraction = 0.5;
+    QVERIFY(w.load(recipe));
+    const SaveRequest early{SaveKind::SmallerModel, pathIn(dir, "early.pt"), false};
+    const QString refused = w.exportAndWait(early);
+    QVERIFY2(refused.startsWith(QLatin1String("failed: ")) && refused.contains(QLatin1String("no channel has been removed")),
+             qPrintable(refused));
+
+    w.controller->start();
+    QTRY_COMPARE_WITH_TIMEOUT(w.controller->state(), SessionState::Finished, kTimeoutMs);
+    const SaveRequest smaller{SaveKind::SmallerModel, pathIn(dir, "smaller.pt"), false};
+    QCOMPARE(w.exportAndWait(smaller).left(4), QStringLiteral("ok: "));
+    const SaveRequest masked{SaveKind::Model, pathIn(dir, "masked.pt"), false};
+    QCOMPARE(w.exportAndWait(masked).left(4), QStringLiteral("ok: "));
+    espalier::core::DataSpec data;
+    data.name = "synthetic";
+    data.root = "";
+    espalier::core::ModelSpec model;
+    model.name = smaller.path;
+    const auto small = espalier::core::evaluateModel(model, data, 0, 1);
+    model.name = masked.path;
+    const auto full = espalier::core::evaluateModel(model, data, 0, 1);
+    QCOMPARE(small.layers[0].shape, (std::vector<std::int64_t>{10, 1, 5, 5}));
+    QCOMPARE(full.layers[0].shape, (std::vector<std::int64_t>{20, 1, 5, 5}));
+    QCOMPARE(small.testAccuracy, full.testAccuracy); // the same function, physically smaller
 }
 
 void TestExportActions::exportsWhilePaused()

@@ -71,6 +71,7 @@ class TestNewSessionDialog : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void setRecipeRoundTrips();
+    void channelCutRoundTripsAndEnablesItsFields();
     void ownPretrainSettingsAreKept();
     void defaultsRoundTrip();
     void invalidValueKeepsDialogOpen_data();
@@ -122,6 +123,33 @@ void TestNewSessionDialog::setRecipeRoundTrips()
     dialog.setRecipe(r);
     QCOMPARE(core::recipeToJson(dialog.recipe()), core::recipeToJson(r));
     QCOMPARE(dialog.findChild<QLineEdit*>(QStringLiteral("lrEdit"))->text(), QStringLiteral("0.001"));
+}
+
+void TestNewSessionDialog::channelCutRoundTripsAndEnablesItsFields()
+{
+    core::Recipe r;
+    r.model.name = "lenet5-bn";
+    r.method = "none";
+    r.channels.method = "slimming";
+    r.channels.fraction = 0.75;
+    r.channels.allocation = "global";
+    r.channels.roundTo = 8;
+    r.channels.penalty = 1e-5;
+    NewSessionDialog dialog;
+    dialog.setRecipe(r);
+    QCOMPARE(core::recipeToJson(dialog.recipe()), core::recipeToJson(r));
+    auto* penalty = dialog.findChild<QWidget*>(QStringLiteral("channelPenaltySpin"));
+    auto* fraction = dialog.findChild<QWidget*>(QStringLiteral("channelFractionSpin"));
+    QVERIFY(penalty->isEnabled());
+
+    auto* criterion = dialog.findChild<QComboBox*>(QStringLiteral("channelMethodCombo"));
+    criterion->setCurrentIndex(criterion->findData(QStringLiteral("l1-filter")));
+    QVERIFY(!penalty->isEnabled()); // the γ penalty is slimming's
+    QVERIFY(fraction->isEnabled());
+    QCOMPARE(dialog.recipe().channels.method, std::string("l1-filter"));
+    criterion->setCurrentIndex(0); // no channel cut
+    QVERIFY(!fraction->isEnabled());
+    QVERIFY(!dialog.recipe().channels.enabled());
 }
 
 void TestNewSessionDialog::ownPretrainSettingsAreKept()

@@ -115,6 +115,7 @@ private Q_SLOTS:
     void blockPausesWithAnExplanation();
     void reportCurveOverlay();
     void sensitivityScanSetsFloors();
+    void channelCutShowsChannelsAndEmptyRows();
 
 private:
     QTemporaryDir* m_dir = nullptr;
@@ -398,6 +399,39 @@ void TestWorkbench::sensitivityScanSetsFloors()
         const auto floorKept = std::int64_t(std::floor(floors.at(layer.name) * double(layer.numel) + 1e-6));
         QVERIFY2(layer.kept >= std::min(keptWhenSet[layer.name], floorKept), layer.name.c_str());
     }
+}
+
+void TestWorkbench::channelCutShowsChannelsAndEmptyRows()
+{
+    MainWindow& w = *m_window;
+    Recipe r = fashionRecipe();
+    r.model.name = "lenet5";
+    r.channels.method = "l1-filter";
+    r.channels.fraction = 0.5;
+    r.rounds = 1;
+    r.targetSparsity = 0.9; // magnitude prunes what the cut leaves
+    QVERIFY(w.openRecipe(writeRecipe(*m_dir, QStringLiteral("channels.json"), r)));
+    auto* table = child<QTableView>(w, "layerTableView");
+    QTRY_COMPARE_WITH_TIMEOUT(table->model()->rowCount(), 4, kTimeoutMs);
+    QTest::mouseClick(child<QPushButton>(w, "startButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Finished, kTimeoutMs);
+
+    using espalier::widgets::LayerTableModel;
+    const auto* model = child<LayerTableModel>(w, "layerTableModel");
+    const int conv2 = model->rowOf(QStringLiteral("conv2.weight"));
+    const auto& stats = model->layers()[std::size_t(conv2)];
+    QVERIFY(stats.keptChannels <= 25);
+    QCOMPARE(model->index(conv2, LayerTableModel::ChannelsColumn).data().toString(),
+             QStringLiteral("%1 / 50").arg(stats.keptChannels));
+
+    // The mask inspector shows the removed channels as whole empty rows and columns.
+    table->selectRow(conv2);
+    auto* inspector = child<espalier::widgets::MaskInspector>(w, "maskInspector");
+    QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(w, "titleLabel")->text().contains(QStringLiteral("conv2.weight")), 10000);
+    QVERIFY(inspector->hasLayer());
+    QTRY_VERIFY(child<QLabel>(w, "legendLabel")->text().contains(QStringLiteral("removed channels")));
+    QVERIFY(child<QLabel>(w, "legendLabel")->text().contains(QStringLiteral("of 20 input columns")));
+    screenshot(w, "channel-cut");
 }
 
 QTEST_MAIN(TestWorkbench)

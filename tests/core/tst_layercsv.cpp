@@ -40,11 +40,13 @@ void TestLayerCsv::headerAndRowsInOrder()
     fc1.floor = 0.01;
     fc1.locked = true;
     fc1.effectiveKept = 4000;
+    fc1.channels = 300;
+    fc1.keptChannels = 150;
     const std::string csv = layerCsv({fc1, layer("fc3.weight", {10, 100}, 0)});
     QCOMPARE(QString::fromStdString(csv),
-             QStringLiteral("name,shape,numel,kept,density,floor,locked,collapsed,effective_kept\r\n"
-                            "fc1.weight,300x784,235200,4704,0.02,0.01,1,0,4000\r\n"
-                            "fc3.weight,10x100,1000,0,0,0,0,1,0\r\n"));
+             QStringLiteral("name,shape,numel,kept,density,floor,locked,collapsed,effective_kept,channels,kept_channels\r\n"
+                            "fc1.weight,300x784,235200,4704,0.02,0.01,1,0,4000,300,150\r\n"
+                            "fc3.weight,10x100,1000,0,0,0,0,1,0,0,0\r\n"));
 }
 
 void TestLayerCsv::quotesNames_data()

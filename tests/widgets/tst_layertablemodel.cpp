@@ -44,6 +44,7 @@ class TestLayerTableModel : public QObject {
 private Q_SLOTS:
     void showsOneRowPerLayer();
     void formatsCells();
+    void channelsColumn();
     void status_data();
     void status();
     void countChangesEmitDataChangedOnly();
@@ -84,6 +85,27 @@ void TestLayerTableModel::formatsCells()
     QCOMPARE(density.data(LayerTableModel::SortRole).toDouble(), 0.1);
     QCOMPARE(density.data(LayerTableModel::DensityRole).toDouble(), 0.1);
     QCOMPARE(model.index(0, LayerTableModel::ParametersColumn).data(LayerTableModel::SortRole).toLongLong(), 235200);
+}
+
+void TestLayerTableModel::channelsColumn()
+{
+    auto layers = lenet300();
+    layers[0].channels = 300;
+    layers[0].keptChannels = 150;
+    layers[1].channels = 0; // a tensor of one dimension has no channels
+    LayerTableModel model;
+    model.setLayers(layers);
+    QCOMPARE(cell(model, 0, LayerTableModel::ChannelsColumn), QStringLiteral("150 / 300"));
+    QCOMPARE(cell(model, 1, LayerTableModel::ChannelsColumn), QStringLiteral("–"));
+    QCOMPARE(model.index(0, LayerTableModel::ChannelsColumn).data(LayerTableModel::SortRole).toDouble(), 0.5);
+    QVERIFY(model.index(0, LayerTableModel::ChannelsColumn).data(Qt::ToolTipRole).toString().contains("150 of 300"));
+
+    // A cut that only removes channels (same weight count) still repaints the row.
+    QSignalSpy changed(&model, &LayerTableModel::dataChanged);
+    layers[0].keptChannels = 100;
+    model.setLayers(layers);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(cell(model, 0, LayerTableModel::ChannelsColumn), QStringLiteral("100 / 300"));
 }
 
 void TestLayerTableModel::status_data()

@@ -77,6 +77,7 @@ private Q_SLOTS:
     void weightsViewDrawsPrunedApart();
     void scoresAreLog10();
     void convTilesWithGaps();
+    void removedChannelsAreCountedAsRowsAndColumns();
     void changesView();
     void cellAtMapsBack_data();
     void cellAtMapsBack();
@@ -172,6 +173,35 @@ void TestMaskInspector::convTilesWithGaps()
     inspector.setView(View::Weights);
     QCOMPARE(cell(inspector, 4, 1), double(-0.8F)); // flat 7: −8/10
     QVERIFY(std::isnan(cell(inspector, 5, 1)));
+}
+
+void TestMaskInspector::removedChannelsAreCountedAsRowsAndColumns()
+{
+    // A 4 × 3 × 2 × 2 conv whose output channel 1 and input channel 2 a channel cut removed.
+    LayerTensors layer = makeLayer("conv2.weight", {4, 3, 2, 2});
+    for (std::size_t i = 0; i < layer.mask.size(); ++i) {
+        const auto out = i / 12;
+        const auto in = (i / 4) % 3;
+        layer.mask[i] = out == 1 || in == 2 ? 0 : 1;
+    }
+    const auto empty = widgets::emptyChannels(layer);
+    QCOMPARE(empty.outputs, std::int64_t(1));
+    QCOMPARE(empty.outputChannels, std::int64_t(4));
+    QCOMPARE(empty.inputs, std::int64_t(1));
+    QCOMPARE(empty.inputChannels, std::int64_t(3));
+    MaskInspector inspector;
+    inspector.setLayer(layer);
+    const auto legend = inspector.findChild<QLabel*>(QStringLiteral("legendLabel"));
+    QVERIFY(legend);
+    QVERIFY2(legend->text().contains("1 of 4 output rows, 1 of 3 input columns"), qPrintable(legend->text()));
+    // The row of output channel 1 is empty in the raster: rows 3–4 (tiles of 2 plus a gap).
+    for (int column : {0, 1, 3, 4})
+        QCOMPARE(cell(inspector, column, 3), 0.0);
+
+    // An unstructured mask with no empty row or column says nothing about channels.
+    MaskInspector plain;
+    plain.setLayer(makeLayer("fc1.weight", {3, 4}));
+    QVERIFY(!plain.findChild<QLabel*>(QStringLiteral("legendLabel"))->text().contains("removed channels"));
 }
 
 void TestMaskInspector::changesView()

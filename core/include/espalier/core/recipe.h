@@ -53,11 +53,25 @@ struct ScoringSettings {
     bool fileOrder = true; ///< the first N training samples in file order (reproducible across tools)
 };
 
+/// Structured pruning at the start of round 1, before the unstructured method (docs/recipes.md,
+/// "channels"): whole output channels of Conv/Linear layers leave, with their dependants.
+struct ChannelSettings {
+    std::string method;        ///< empty = none; l1-filter, slimming, taylor, random
+    double fraction = 0.5;     ///< of the prunable channels, removed
+    std::string allocation = "layerwise"; ///< layerwise: the fraction per layer group; global: one ranking
+    int roundTo = 1;           ///< kept channels per group rounded up to a multiple
+    /// slimming: λ of the L1 penalty λ·sign(γ) on BatchNorm γ during pretraining (Liu et al. 2017)
+    double penalty = 1e-4;
+    int samples = 256; ///< taylor: first training samples, file order
+
+    [[nodiscard]] bool enabled() const { return !method.empty(); }
+};
+
 /// Everything needed to rerun a pruning session headless. JSON keys are documented in docs/recipes.md.
 struct Recipe {
     ModelSpec model;
     DataSpec data;
-    std::string method = "magnitude"; ///< magnitude, random, snip
+    std::string method = "magnitude"; ///< magnitude, random, snip, …; "none" after a channel cut alone
     std::map<std::string, double> methodParams;
     double targetSparsity = 0.98;
     int rounds = 1;
@@ -68,6 +82,7 @@ struct Recipe {
     std::vector<std::string> locks;       ///< layers whose mask is frozen at its current state
     std::map<std::string, double> floors; ///< minimum density per layer
     std::map<std::string, std::int64_t> floorWeights; ///< minimum kept weights per layer
+    ChannelSettings channels;
     TrainSettings pretrain{.epochs = 0};  ///< dense training before the first round
     TrainSettings train;                  ///< training after the final round
     int roundEpochs = 0;                  ///< training epochs between intermediate rounds

@@ -12,6 +12,7 @@ enum class SaveKind {
     SparseCheckpoint, ///< checkpoint.h5: packed bitmasks + kept values, the rest dense
     LayerCsv,         ///< layers.csv: per-layer statistics
     Session, ///< session.h5, to continue with Session::resume
+    SmallerModel, ///< TorchScript without the channels a channel cut removed (recipe.channels)
 };
 
 /// One file to write: what and where.

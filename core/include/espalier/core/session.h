@@ -123,6 +123,10 @@ public:
 
     /// TorchScript model with the masks folded in (loads in Python with torch.jit.load).
     void saveModel(const std::string& path) const;
+    /// TorchScript of the smaller dense model: the channels the channel cut removed (recipe.channels)
+    /// are gone from every tensor, the rest as saveModel writes it, so it computes the same outputs.
+    /// Throws InputError when no channel has been removed yet.
+    void saveSmallerModel(const std::string& path) const;
     /// HDF5 file with one uint8 dataset per prunable tensor under /masks/<parameter name>, and the
     /// last round's scores under /scores/<parameter name> when `withScores`.
     void saveMasks(const std::string& path, bool withScores = false) const;

@@ -30,6 +30,10 @@ struct LayerStats {
     bool collapsed = false;           ///< every weight pruned
     std::int64_t effectiveKept = 0;   ///< kept weights that still lie on an input→output path
     std::int64_t drift = 0;           ///< non-zero weights found in masked positions
+    /// Output channels (rows of the weight) and those with a kept weight left; 0 for tensors of
+    /// fewer than two dimensions. A channel cut removes rows whole; unstructured pruning can too.
+    std::int64_t channels = 0;
+    std::int64_t keptChannels = 0;
     SaliencyHistogram histogram;      ///< of the last scoring pass (empty before the first)
 
     [[nodiscard]] double density() const { return numel > 0 ? double(kept) / double(numel) : 0.0; }
