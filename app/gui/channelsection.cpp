@@ -16,10 +16,7 @@ ChannelSection::ChannelSection(QWidget* parent)
 {
     m_criterion->setObjectName(QStringLiteral("channelMethodCombo"));
     m_criterion->addItem(tr("no channel cut"), QString());
-    for (const QString& name : recipechoices::channelMethods()) {
-        m_criterion->addItem(name, name);
-        m_criterion->setItemData(m_criterion->count() - 1, recipechoices::describe(name), Qt::ToolTipRole);
-    }
+    recipechoices::addChoices(m_criterion, recipechoices::channelMethods());
     m_criterion->setToolTip(tr("Removes whole output channels at the start of round 1, with their BatchNorm "
                                "entries and the inputs of the next layer (channels.method)"));
     m_fraction->setObjectName(QStringLiteral("channelFractionSpin"));
@@ -28,10 +25,7 @@ ChannelSection::ChannelSection(QWidget* parent)
     m_fraction->setSuffix(QStringLiteral(" %"));
     m_fraction->setToolTip(tr("Share of the prunable channels removed (channels.fraction)"));
     m_allocation->setObjectName(QStringLiteral("channelAllocationCombo"));
-    for (const QString& name : recipechoices::allocations()) {
-        m_allocation->addItem(name);
-        m_allocation->setItemData(m_allocation->count() - 1, recipechoices::describe(name), Qt::ToolTipRole);
-    }
+    recipechoices::addChoices(m_allocation, recipechoices::allocations());
     m_allocation->setToolTip(tr("The fraction in every layer, or one ranking over all layers (channels.allocation)"));
     m_roundTo->setObjectName(QStringLiteral("channelRoundToSpin"));
     m_roundTo->setRange(0, 4096);

@@ -28,10 +28,7 @@ DataSection::DataSection(QWidget* parent)
 {
     m_dataset->setObjectName(QStringLiteral("datasetCombo"));
     m_dataset->setToolTip(tr("The dataset to train, score and evaluate on (data.name)"));
-    for (const QString& name : recipechoices::datasets()) {
-        m_dataset->addItem(name);
-        m_dataset->setItemData(m_dataset->count() - 1, recipechoices::describe(name), Qt::ToolTipRole);
-    }
+    recipechoices::addChoices(m_dataset, recipechoices::datasets());
     m_root->setObjectName(QStringLiteral("dataRootEdit"));
     m_root->setMinimumWidth(fontMetrics().horizontalAdvance(QStringLiteral("/usr/share/datasets/fashion-mnist")) + 12);
     m_root->setToolTip(tr("Folder holding the dataset files, or the .h5 file for hdf5 (data.root); "

@@ -31,10 +31,7 @@ MethodSection::MethodSection(QWidget* parent)
 {
     m_method->setObjectName(QStringLiteral("methodCombo"));
     m_method->setToolTip(tr("How weights are scored and pruned (method); see docs/methods.md"));
-    for (const QString& name : recipechoices::methods()) {
-        m_method->addItem(name);
-        m_method->setItemData(m_method->count() - 1, recipechoices::describe(name), Qt::ToolTipRole);
-    }
+    recipechoices::addChoices(m_method, recipechoices::methods());
     m_params->setObjectName(QStringLiteral("methodParamsTable"));
     m_params->setToolTip(tr("Method-specific settings (method_params): name → number. "
                             "Double-click a cell to edit it."));

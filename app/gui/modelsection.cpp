@@ -25,10 +25,7 @@ ModelSection::ModelSection(QWidget* parent)
     m_fileRadio->setToolTip(tr("Prune your own network, saved with torch.jit.save (recipe key model.name)"));
     m_zooCombo->setObjectName(QStringLiteral("modelZooCombo"));
     m_zooCombo->setToolTip(tr("The architecture to build (model.name)"));
-    for (const QString& name : recipechoices::zooModels()) {
-        m_zooCombo->addItem(name);
-        m_zooCombo->setItemData(m_zooCombo->count() - 1, recipechoices::describe(name), Qt::ToolTipRole);
-    }
+    recipechoices::addChoices(m_zooCombo, recipechoices::zooModels());
     m_width->setObjectName(QStringLiteral("widthMultiplierEdit"));
     m_width->setToolTip(tr("Channel width factor, ResNets only (model.width_multiplier, > 0); "
                            "ESPN's ResNet-32 uses 2"));

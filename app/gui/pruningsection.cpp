@@ -17,10 +17,7 @@ constexpr int kPercentDecimals = 3; // 99.999 %: finer than any target in the pa
 QComboBox* choiceCombo(const QStringList& choices, QWidget* parent)
 {
     auto* combo = new QComboBox(parent);
-    for (const QString& choice : choices) {
-        combo->addItem(choice);
-        combo->setItemData(combo->count() - 1, recipechoices::describe(choice), Qt::ToolTipRole);
-    }
+    recipechoices::addChoices(combo, choices);
     return combo;
 }
 

@@ -1,5 +1,6 @@
 #include "app/gui/recipechoices.h"
 
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QHash>
@@ -84,6 +85,14 @@ QString describe(const QString& choice)
     };
     const auto it = kText.constFind(choice);
     return it == kText.constEnd() ? QString() : tr(it.value());
+}
+
+void addChoices(QComboBox* combo, const QStringList& choices)
+{
+    for (const QString& choice : choices) {
+        combo->addItem(choice, choice);
+        combo->setItemData(combo->count() - 1, describe(choice), Qt::ToolTipRole);
+    }
 }
 
 std::vector<MethodParam> methodParams(const QString& method)

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+class QComboBox;
+
 namespace espalier::app {
 
 /// The choices the New session dialog offers, as docs/recipes.md and docs/methods.md list them.
@@ -33,6 +35,8 @@ QStringList lrSchedules();
 
 /// What a choice means, for the combo boxes' item tooltips (empty when there is nothing to add).
 QString describe(const QString& choice);
+/// Appends `choices` to `combo`, each with its describe() text as tooltip and its name as item data.
+void addChoices(QComboBox* combo, const QStringList& choices);
 
 /// The documented parameters of `method` with their defaults (empty for methods without any).
 std::vector<MethodParam> methodParams(const QString& method);

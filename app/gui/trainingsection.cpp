@@ -37,10 +37,7 @@ QComboBox* choiceCombo(const QString& objectName, const QStringList& choices, QW
 {
     auto* combo = new QComboBox(parent);
     combo->setObjectName(objectName);
-    for (const QString& choice : choices) {
-        combo->addItem(choice);
-        combo->setItemData(combo->count() - 1, recipechoices::describe(choice), Qt::ToolTipRole);
-    }
+    recipechoices::addChoices(combo, choices);
     return combo;
 }
 

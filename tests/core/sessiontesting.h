@@ -46,6 +46,17 @@ bool waitFor(Session& session, Predicate done)
     return false;
 }
 
+/// Waits for a session started paused to pause, steps one round and waits until it pauses again
+/// with `rounds` round records: the state between two rounds that tests of paused actions need.
+inline bool pauseAfterNextRound(Session& session, std::size_t rounds)
+{
+    if (!waitFor(session, [](const Snapshot& s) { return s.state == SessionState::Paused; }))
+        return false;
+    session.step();
+    return waitFor(session,
+                   [&](const Snapshot& s) { return s.state == SessionState::Paused && s.rounds.size() == rounds; });
+}
+
 /// The session's parameters as TorchScript saves them (masks folded in), read back from `path`.
 inline std::vector<torch::Tensor> savedParameters(const Session& session, const QString& path)
 {

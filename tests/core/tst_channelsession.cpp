@@ -11,6 +11,7 @@
 
 using namespace espalier::core;
 using espalier::core::testing::inputErrorOf;
+using espalier::core::testing::pauseAfterNextRound;
 using espalier::core::testing::waitFor;
 
 namespace {
@@ -169,9 +170,7 @@ void TestChannelSession::rollbackAcrossTheCutRestoresEveryChannel()
     Session session(r);
     session.pause();
     std::thread worker([&] { session.run(); });
-    QVERIFY(waitFor(session, [](const Snapshot& s) { return s.state == SessionState::Paused; }));
-    session.step();
-    QVERIFY(waitFor(session, [](const Snapshot& s) { return s.state == SessionState::Paused && s.rounds.size() == 1; }));
+    QVERIFY(pauseAfterNextRound(session, 1));
     QCOMPARE(layer(session.snapshot(), "conv1.weight").keptChannels, std::int64_t(10));
     session.rollback(0);
     QVERIFY(waitFor(session, [](const Snapshot& s) { return s.state == SessionState::Paused && s.branch == 1; }));
@@ -204,9 +203,7 @@ void TestChannelSession::resumedSessionKeepsTheCut()
             cancelled = true;
         }
     });
-    QVERIFY(waitFor(first, [](const Snapshot& s) { return s.state == SessionState::Paused; }));
-    first.step();
-    QVERIFY(waitFor(first, [](const Snapshot& s) { return s.state == SessionState::Paused && s.rounds.size() == 1; }));
+    QVERIFY(pauseAfterNextRound(first, 1));
     first.stop();
     worker.join();
     QVERIFY(cancelled);

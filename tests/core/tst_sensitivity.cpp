@@ -154,6 +154,7 @@ void TestSensitivity::floorsFollowTheTable()
 
 void TestSensitivity::sessionScansWhilePausedAndEndsUnchanged()
 {
+    using espalier::core::testing::pauseAfterNextRound;
     using espalier::core::testing::savedParameters;
     using espalier::core::testing::syntheticRecipe;
     using espalier::core::testing::waitFor;
@@ -167,9 +168,7 @@ void TestSensitivity::sessionScansWhilePausedAndEndsUnchanged()
     Session session(r);
     session.pause();
     std::thread worker([&] { session.run(); });
-    QVERIFY(waitFor(session, [](const Snapshot& s) { return s.state == SessionState::Paused; }));
-    session.step();
-    QVERIFY(waitFor(session, [](const Snapshot& s) { return s.state == SessionState::Paused && s.rounds.size() == 1; }));
+    QVERIFY(pauseAfterNextRound(session, 1));
     SensitivitySettings scan;
     scan.sparsities = {0.5, 0.9};
     session.requestSensitivityScan(scan);
