@@ -141,6 +141,11 @@ void TestNewSessionDialog::channelCutRoundTripsAndEnablesItsFields()
     auto* penalty = dialog.findChild<QWidget*>(QStringLiteral("channelPenaltySpin"));
     auto* fraction = dialog.findChild<QWidget*>(QStringLiteral("channelFractionSpin"));
     QVERIFY(penalty->isEnabled());
+    if (const QString dir = qEnvironmentVariable("ESPALIER_SCREENSHOTS"); !dir.isEmpty()) {
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.grab().save(dir + QStringLiteral("/new-session-channels.png"));
+    }
 
     auto* criterion = dialog.findChild<QComboBox*>(QStringLiteral("channelMethodCombo"));
     criterion->setCurrentIndex(criterion->findData(QStringLiteral("l1-filter")));
