@@ -71,6 +71,18 @@ struct SensitivityOptions {
     bool json = false;
 };
 
+struct BenchOptions {
+    std::string model;
+    std::string weights;
+    std::string data = "fashion-mnist";
+    std::string dataRoot;
+    std::vector<double> sparsities; ///< empty: the model as loaded
+    std::vector<std::int64_t> batches{1, 256};
+    int repeats = 50;
+    int threads = 0;
+    bool json = false;
+};
+
 struct SweepOptions {
     std::string recipe; ///< a sweep file or a plain recipe
     std::vector<double> sparsities;
@@ -97,5 +109,6 @@ int evalCommand(const EvalOptions& options);
 int inspectCommand(const InspectOptions& options);
 int sweepCommand(const SweepOptions& options);
 int sensitivityCommand(const SensitivityOptions& options);
+int benchCommand(const BenchOptions& options);
 
 } // namespace espalier::cli

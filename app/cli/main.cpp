@@ -115,6 +115,23 @@ int main(int argc, char** argv)
         ->check(CLI::Range(0.0, 1.0));
     sensitivityCmd->add_flag("--json", sensitivity.json, "Print the table and floors as JSON");
 
+    BenchOptions bench;
+    auto* benchCmd = app.add_subcommand(
+        "bench", "Parameters, stored bytes, multiply-accumulates and measured latency of dense and sparse execution");
+    benchCmd->add_option("--model", bench.model, "TorchScript file or zoo name")->required();
+    benchCmd->add_option("--weights", bench.weights, "Weights to load: state_dict (.pt) or sparse checkpoint (.h5)");
+    benchCmd->add_option("--data", bench.data, "Dataset name (input shape and the equality check)");
+    benchCmd->add_option("--data-root", bench.dataRoot, "Dataset folder (or .h5 file)");
+    benchCmd->add_option("--sparsities", bench.sparsities,
+                         "Prune a copy by global magnitude to each, e.g. 0.9,0.95,0.98 (default: the model as loaded)")
+        ->delimiter(',');
+    benchCmd->add_option("--batches", bench.batches, "Batch sizes to time, default 1,256")->delimiter(',');
+    benchCmd->add_option("--repeats", bench.repeats, "Timed forward passes per model and batch, default 50")
+        ->check(CLI::PositiveNumber);
+    benchCmd->add_option("--threads", bench.threads, "Intra-op threads (0 = hardware concurrency)")
+        ->check(CLI::NonNegativeNumber);
+    benchCmd->add_flag("--json", bench.json, "Print the measurements as JSON");
+
     SweepOptions sweep;
     auto* sweepCmd = app.add_subcommand("sweep", "One run per (method, sparsity, seed) into a folder a rerun continues; summary.csv and summary.h5 with mean and spread over seeds");
     sweepCmd->add_option("recipe", sweep.recipe, "Sweep file (resources/recipes/sweeps/*.sweep.json) or a plain recipe")->required();
@@ -148,6 +165,8 @@ int main(int argc, char** argv)
         return guarded(evalCommand, eval);
     if (*sensitivityCmd)
         return guarded(sensitivityCommand, sensitivity);
+    if (*benchCmd)
+        return guarded(benchCommand, bench);
     if (*sweepCmd)
         return guarded(sweepCommand, sweep);
     return guarded(inspectCommand, inspect);

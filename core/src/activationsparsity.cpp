@@ -35,21 +35,6 @@ struct Rewritten {
     std::vector<std::string> layers; // weight names, in probe order
 };
 
-std::string weightName(const torch::jit::Value* weight)
-{
-    // prim::GetAttr chains from self: conv1 → weight gives "conv1.weight".
-    std::vector<std::string> parts;
-    const auto* v = weight;
-    while (v->node()->kind() == c10::prim::GetAttr) {
-        parts.insert(parts.begin(), v->node()->s(c10::attr::name));
-        v = v->node()->input();
-    }
-    std::string name;
-    for (const auto& p : parts)
-        name += (name.empty() ? "" : ".") + p;
-    return name.empty() ? "layer" : name;
-}
-
 Rewritten rewrite(const torch::jit::Module& module, double fraction)
 {
     Rewritten out;
@@ -77,7 +62,7 @@ Rewritten rewrite(const torch::jit::Module& module, double fraction)
                 x = kept;
             }
             probes.insert(probes.end(), {x, node->output(), node->inputs()[1]});
-            out.layers.push_back(weightName(node->inputs()[1]));
+            out.layers.push_back(attributePath(node->inputs()[1]));
         }
         if (layer || downstream)
             for (const auto* o : node->outputs())

@@ -98,4 +98,19 @@ std::string describeNode(const torch::jit::Node* node)
     return text;
 }
 
+std::string attributePath(const torch::jit::Value* weight)
+{
+    // prim::GetAttr chains from self: conv1 → weight gives "conv1.weight".
+    std::vector<std::string> parts;
+    const auto* v = weight;
+    while (v->node()->kind() == c10::prim::GetAttr) {
+        parts.insert(parts.begin(), v->node()->s(c10::attr::name));
+        v = v->node()->input();
+    }
+    std::string name;
+    for (const auto& p : parts)
+        name += (name.empty() ? "" : ".") + p;
+    return name.empty() ? "layer" : name;
+}
+
 } // namespace espalier::core

@@ -25,6 +25,10 @@ std::optional<std::int64_t> constantInt(const torch::jit::Value* v);
 /// An int list, constant or built from constant ints.
 std::optional<std::vector<std::int64_t>> constantInts(const torch::jit::Value* v);
 
+/// The dotted attribute path a value is read from ("conv1.weight" for self.conv1.weight); "layer"
+/// when it is not read from an attribute.
+std::string attributePath(const torch::jit::Value* v);
+
 /// "aten::sigmoid (x = torch.sigmoid(self.fc1.forward(x)))": the op and its first source line.
 std::string describeNode(const torch::jit::Node* node);
 

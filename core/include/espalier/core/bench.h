@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "espalier/core/recipe.h"
+
+namespace espalier::core {
+
+/// What `espalier-cli bench` measures: a model (with its weights) as loaded, or pruned on a copy
+/// by global magnitude to each of `sparsities`.
+struct BenchRequest {
+    ModelSpec model;
+    DataSpec data;                         ///< for the input shape and the equality check
+    std::vector<double> sparsities;        ///< empty: the model as loaded
+    std::vector<std::int64_t> batches{1, 256};
+    int repeats = 50;                      ///< timed forward passes per model and batch (after a warm-up)
+    std::uint64_t seed = 0;
+    int threads = 0;
+};
+
+struct BenchLatency {
+    std::int64_t batch = 0;
+    double denseMs = 0.0;   ///< LibTorch forward of the model (pruned weights are stored zeros)
+    double sparseMs = 0.0;  ///< SparseExecution: Linear layers through the CSR kernel where faster
+    int sparseLayers = 0;   ///< layers that run sparse at this batch
+};
+
+struct BenchRow {
+    double sparsity = 0.0;             ///< zero prunable weights, measured
+    std::int64_t parameters = 0;
+    std::int64_t nonzeros = 0;         ///< non-zero parameters
+    std::int64_t denseBytes = 0;       ///< float32 of every parameter
+    std::int64_t compressedBytes = 0;  ///< checkpoint.h5's layout: bitmask + float32 values for prunable tensors
+    std::int64_t macs = 0;             ///< Conv/Linear multiply–accumulates per sample, dense
+    std::int64_t nonzeroMacs = 0;      ///< those with a non-zero weight
+    double maxDifference = 0.0;        ///< max |logit| difference, sparse vs dense, on 256 test samples
+    std::vector<BenchLatency> latency;
+};
+
+struct BenchResult {
+    std::string model;
+    int threads = 0;
+    std::vector<BenchRow> rows;
+};
+
+/// Loads the model and data and measures each row. Throws InputError for bad input.
+BenchResult runBench(const BenchRequest& request);
+
+} // namespace espalier::core

@@ -1,0 +1,157 @@
+// Sparse execution: the CSR Linear kernel against torch::linear, the rewritten forward graph against
+// the dense model, and the bench's counts.
+
+#include <QtTest>
+
+#include "csrlinear.h"
+#include "dataset.h"
+#include "espalier/core/bench.h"
+#include "espalier/core/errors.h"
+#include "model.h"
+#include "sparseexecution.h"
+
+using namespace espalier::core;
+
+namespace {
+
+torch::Tensor sparseWeight(std::int64_t rows, std::int64_t columns, double density)
+{
+    auto w = torch::randn({rows, columns});
+    return w * (torch::rand({rows, columns}) < density);
+}
+
+} // namespace
+
+class TestSparseExecution : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void csrRoundTripsTheWeight();
+    void csrLinearEqualsTorchLinear_data();
+    void csrLinearEqualsTorchLinear();
+    void rewrittenGraphEqualsDenseModel();
+    void benchCountsWhatItPrunes();
+    void badBenchRequestsAreRefused();
+};
+
+void TestSparseExecution::csrRoundTripsTheWeight()
+{
+    torch::manual_seed(1);
+    const auto w = sparseWeight(30, 50, 0.1);
+    const auto csr = toCsr(w);
+    QCOMPARE(csr.values.numel(), w.ne(0).sum().item<std::int64_t>());
+    auto back = torch::zeros_like(w);
+    const auto start = csr.rowStart.accessor<std::int64_t, 1>();
+    for (std::int64_t r = 0; r < w.size(0); ++r)
+        for (auto k = start[r]; k < start[r + 1]; ++k)
+            back[r][csr.columns[k].item<std::int64_t>()] = csr.values[k];
+    QVERIFY(torch::equal(back, w));
+    // An empty row and an all-zero weight are legal.
+    const auto empty = toCsr(torch::zeros({3, 4}));
+    QCOMPARE(empty.values.numel(), std::int64_t(0));
+    QVERIFY(torch::equal(empty.rowStart, torch::zeros({4}, torch::kLong)));
+}
+
+void TestSparseExecution::csrLinearEqualsTorchLinear_data()
+{
+    QTest::addColumn<int>("batch");
+    QTest::addColumn<double>("density");
+    QTest::addColumn<bool>("withBias");
+    QTest::addRow("batch 1, 2 %%") << 1 << 0.02 << true;
+    QTest::addRow("batch 7, 30 %%, no bias") << 7 << 0.3 << false;
+    QTest::addRow("batch 256, 2 %%") << 256 << 0.02 << true;
+    QTest::addRow("batch 256, dense") << 256 << 1.0 << true;
+}
+
+void TestSparseExecution::csrLinearEqualsTorchLinear()
+{
+    QFETCH(int, batch);
+    QFETCH(double, density);
+    QFETCH(bool, withBias);
+    torch::manual_seed(2);
+    const auto w = sparseWeight(300, 784, density);
+    const auto b = withBias ? torch::randn({300}) : torch::Tensor();
+    const auto x = torch::randn({batch, 784});
+    const auto csr = toCsr(w);
+    const c10::optional<torch::Tensor> bias = withBias ? c10::optional<torch::Tensor>(b) : c10::nullopt;
+    const auto ours = csrLinear(x, csr.rowStart, csr.columns, csr.values, bias);
+    const auto reference = torch::linear(x, w, b);
+    QCOMPARE(ours.sizes().vec(), reference.sizes().vec());
+    // Float sums in another order: equal to a few ulps of the largest output.
+    const double tolerance = 1e-6 * (1.0 + reference.abs().max().item<double>()) * std::sqrt(784.0 * density);
+    QVERIFY2((ours - reference).abs().max().item<double>() < tolerance,
+             qPrintable(QString::number((ours - reference).abs().max().item<double>())));
+    // Inputs of more dimensions keep their leading shape, as torch::linear does.
+    const auto x3 = torch::randn({2, 3, 784});
+    QVERIFY((csrLinear(x3, csr.rowStart, csr.columns, csr.values, bias) - torch::linear(x3, w, b)).abs().max().item<double>() <
+            tolerance);
+}
+
+void TestSparseExecution::rewrittenGraphEqualsDenseModel()
+{
+    torch::manual_seed(3);
+    for (const std::string name : {"lenet300", "lenet5", "lenet5-bn"}) {
+        ModelSpec spec;
+        spec.name = name;
+        auto model = makeModel(spec, {1, 28, 28}, 10);
+        {
+            torch::NoGradGuard noGrad;
+            for (auto p : model.module.parameters())
+                if (p.dim() == 2)
+                    p.mul_(torch::rand(p.sizes()) < 0.05);
+        }
+        model.module.eval();
+        const auto x = torch::randn({16, 1, 28, 28});
+        const auto dense = model.forward(x);
+        for (const std::int64_t batch : {1, 16}) {
+            SparseExecution sparse(model, batch, 3, /*alwaysSparse=*/true);
+            int linears = 0;
+            for (const auto& layer : sparse.layers())
+                linears += layer.linear && layer.sparse ? 1 : 0;
+            QVERIFY2(linears >= 2, name.c_str());
+            const auto ours = sparse.forward(x);
+            QVERIFY2((ours - dense).abs().max().item<double>() < 1e-4, name.c_str());
+        }
+    }
+}
+
+void TestSparseExecution::benchCountsWhatItPrunes()
+{
+    BenchRequest request;
+    request.model.name = "lenet300";
+    request.data = {"synthetic", "", 64, 0.0};
+    request.sparsities = {0.9};
+    request.batches = {1, 8};
+    request.repeats = 3;
+    request.threads = 1;
+    const auto result = runBench(request);
+    QCOMPARE(result.rows.size(), std::size_t(1));
+    const auto& row = result.rows[0];
+    // Global magnitude keeps ⌊0.1 · 266,200⌋ weights; the 410 biases are dense.
+    QCOMPARE(row.parameters, std::int64_t(266610));
+    QCOMPARE(row.macs, std::int64_t(266200));
+    QCOMPARE(row.nonzeroMacs, std::int64_t(26620));
+    QVERIFY(std::abs(row.sparsity - 0.9) < 1e-9);
+    QCOMPARE(row.denseBytes, 4 * row.parameters);
+    // A bitmask per prunable tensor, the kept values, and the biases dense.
+    QCOMPARE(row.compressedBytes, std::int64_t(235200 / 8 + 30000 / 8 + 1000 / 8 + 4 * 26620 + 4 * 410));
+    QVERIFY(row.maxDifference < 1e-4);
+    QCOMPARE(row.latency.size(), std::size_t(2));
+    QCOMPARE(row.latency[1].batch, std::int64_t(8));
+    QVERIFY(row.latency[0].denseMs > 0 && row.latency[0].sparseMs > 0);
+}
+
+void TestSparseExecution::badBenchRequestsAreRefused()
+{
+    BenchRequest request;
+    request.model.name = "lenet300";
+    request.data = {"synthetic", "", 64, 0.0};
+    request.sparsities = {1.0};
+    QVERIFY_THROWS_EXCEPTION(InputError, runBench(request));
+    request.sparsities = {0.5};
+    request.batches = {0};
+    QVERIFY_THROWS_EXCEPTION(InputError, runBench(request));
+}
+
+QTEST_GUILESS_MAIN(TestSparseExecution)
+#include "tst_sparseexecution.moc"
