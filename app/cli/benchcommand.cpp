@@ -1,4 +1,5 @@
 // `espalier-cli bench`: what pruning buys at inference, measured side by side in one process.
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -21,12 +22,21 @@ std::string fixed(double value, int decimals)
 nlohmann::json rowJson(const core::BenchRow& row)
 {
     auto latency = nlohmann::json::array();
-    for (const auto& l : row.latency)
+    for (const auto& l : row.latency) {
+        auto layers = nlohmann::json::array();
+        for (const auto& layer : l.layers)
+            layers.push_back({{"layer", layer.layer},
+                              {"density", layer.density},
+                              {"dense_ms", layer.denseMs},
+                              {"sparse_ms", std::isnan(layer.sparseMs) ? nlohmann::json(nullptr) : nlohmann::json(layer.sparseMs)},
+                              {"sparse", layer.sparse}});
         latency.push_back({{"batch", l.batch},
                            {"dense_ms", l.denseMs},
                            {"sparse_ms", l.sparseMs},
                            {"speedup", l.denseMs / l.sparseMs},
-                           {"sparse_layers", l.sparseLayers}});
+                           {"sparse_layers", l.sparseLayers},
+                           {"layers", layers}});
+    }
     return {{"sparsity", row.sparsity},         {"parameters", row.parameters},
             {"nonzeros", row.nonzeros},         {"dense_bytes", row.denseBytes},
             {"compressed_bytes", row.compressedBytes}, {"macs", row.macs},
@@ -43,6 +53,7 @@ int benchCommand(const BenchOptions& options)
     request.model = recipe.model;
     request.data = recipe.data;
     request.sparsities = options.sparsities;
+    request.layerwise = options.layerwise;
     request.batches = options.batches;
     request.repeats = options.repeats;
     request.threads = options.threads;

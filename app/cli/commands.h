@@ -77,6 +77,7 @@ struct BenchOptions {
     std::string data = "fashion-mnist";
     std::string dataRoot;
     std::vector<double> sparsities; ///< empty: the model as loaded
+    bool layerwise = false;
     std::vector<std::int64_t> batches{1, 256};
     int repeats = 50;
     int threads = 0;

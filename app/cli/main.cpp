@@ -123,8 +123,9 @@ int main(int argc, char** argv)
     benchCmd->add_option("--data", bench.data, "Dataset name (input shape and the equality check)");
     benchCmd->add_option("--data-root", bench.dataRoot, "Dataset folder (or .h5 file)");
     benchCmd->add_option("--sparsities", bench.sparsities,
-                         "Prune a copy by global magnitude to each, e.g. 0.9,0.95,0.98 (default: the model as loaded)")
+                         "Prune a copy by magnitude to each, e.g. 0.9,0.95,0.98 (default: the model as loaded)")
         ->delimiter(',');
+    benchCmd->add_flag("--layerwise", bench.layerwise, "With --sparsities: every layer to the sparsity (convs too)");
     benchCmd->add_option("--batches", bench.batches, "Batch sizes to time, default 1,256")->delimiter(',');
     benchCmd->add_option("--repeats", bench.repeats, "Timed forward passes per model and batch, default 50")
         ->check(CLI::PositiveNumber);

@@ -17,8 +17,8 @@
 namespace espalier::core {
 namespace {
 
-/// The copy of `model` pruned by global magnitude to `sparsity` (weights already zero stay zero).
-Model prunedCopy(const Model& model, const MaskSet& masks, double sparsity)
+/// The copy of `model` pruned by magnitude to `sparsity` (weights already zero stay zero).
+Model prunedCopy(const Model& model, const MaskSet& masks, double sparsity, bool layerwise)
 {
     auto [copy, copyMasks] = copyMaskedModel(model, masks);
     std::vector<torch::Tensor> scores;
@@ -30,7 +30,7 @@ Model prunedCopy(const Model& model, const MaskSet& masks, double sparsity)
     SelectionConstraints constraints;
     constraints.locked.assign(copyMasks.size(), false);
     constraints.floors.assign(copyMasks.size(), 0.0);
-    copyMasks.setMasks(selectMasks(scores, copyMasks.masks(), 1.0 - sparsity, true, constraints, names));
+    copyMasks.setMasks(selectMasks(scores, copyMasks.masks(), 1.0 - sparsity, !layerwise, constraints, names));
     copyMasks.applyToWeights();
     return copy;
 }
@@ -88,9 +88,12 @@ BenchRow measure(Model& model, const MaskSet& masks, const TensorDataset& test, 
             sparse.forward(x);
             fast.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         }
-        BenchLatency latency{batch, medianMs(dense), medianMs(fast), 0};
-        for (const auto& layer : sparse.layers())
+        BenchLatency latency{batch, medianMs(dense), medianMs(fast), 0, {}};
+        for (const auto& layer : sparse.layers()) {
             latency.sparseLayers += layer.sparse ? 1 : 0;
+            latency.layers.push_back({layer.layer, layer.entries > 0 ? double(layer.nonzeros) / double(layer.entries) : 1.0,
+                                      layer.denseMs, layer.sparseMs, layer.sparse});
+        }
         row.latency.push_back(latency);
     }
     return row;
@@ -125,7 +128,7 @@ BenchResult runBench(const BenchRequest& request)
         return result;
     }
     for (const double s : request.sparsities) {
-        auto pruned = prunedCopy(model, masks, s);
+        auto pruned = prunedCopy(model, masks, s, request.layerwise);
         MaskSet prunedMasks(findPrunableTensors(pruned.module, {}));
         result.rows.push_back(measure(pruned, prunedMasks, data.test, request));
     }

@@ -95,4 +95,76 @@ torch::Tensor csrLinear(const torch::Tensor& x, const torch::Tensor& rowStart, c
     return outT.t().contiguous().reshape(shape);
 }
 
+torch::Tensor csrConv2d(const torch::Tensor& x, const torch::Tensor& rowStart, const torch::Tensor& columns,
+                        const torch::Tensor& values, const c10::optional<torch::Tensor>& bias,
+                        c10::IntArrayRef kernel, c10::IntArrayRef stride, c10::IntArrayRef padding,
+                        c10::IntArrayRef dilation)
+{
+    if (x.scalar_type() != torch::kFloat || values.scalar_type() != torch::kFloat)
+        throw std::invalid_argument("csr_conv2d: float32 tensors only");
+    const bool batched = x.dim() == 4;
+    const auto input = (batched ? x : x.unsqueeze(0)).contiguous();
+    const std::int64_t batch = input.size(0);
+    const std::int64_t channels = input.size(1);
+    const std::int64_t inH = input.size(2);
+    const std::int64_t inW = input.size(3);
+    const std::int64_t kh = kernel[0];
+    const std::int64_t kw = kernel[1];
+    const std::int64_t outH = (inH + 2 * padding[0] - dilation[0] * (kh - 1) - 1) / stride[0] + 1;
+    const std::int64_t outW = (inW + 2 * padding[1] - dilation[1] * (kw - 1) - 1) / stride[1] + 1;
+    const std::int64_t rows = rowStart.size(0) - 1;
+    auto result = torch::empty({batch, rows, outH, outW}, torch::kFloat);
+    const auto b = bias && bias->defined() ? bias->contiguous() : torch::Tensor();
+    const float* biasData = b.defined() ? b.data_ptr<float>() : nullptr;
+    const auto* start = rowStart.data_ptr<std::int64_t>();
+    const auto* cols = columns.data_ptr<std::int64_t>();
+    const auto* vals = values.data_ptr<float>();
+    const float* in = input.data_ptr<float>();
+    float* out = result.data_ptr<float>();
+    const std::int64_t planes = batch * rows;
+    const std::int64_t work = start[rows] * batch * outH * outW;
+    // Direct: every non-zero weight (o, c, i, j) adds its shifted, strided input plane to output
+    // plane o; no im2col, so the work is the non-zeros times the output positions.
+    at::parallel_for(0, planes, grainFor(planes, work), [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t plane = begin; plane < end; ++plane) {
+            const std::int64_t n = plane / rows;
+            const std::int64_t o = plane % rows;
+            float* __restrict dst = out + plane * outH * outW;
+            const float init = biasData ? biasData[o] : 0.0F;
+            for (std::int64_t p = 0; p < outH * outW; ++p)
+                dst[p] = init;
+            for (std::int64_t k = start[o]; k < start[o + 1]; ++k) {
+                const std::int64_t c = cols[k] / (kh * kw);
+                const std::int64_t i = (cols[k] / kw) % kh;
+                const std::int64_t j = cols[k] % kw;
+                const float v = vals[k];
+                const float* src = in + (n * channels + c) * inH * inW;
+                const std::int64_t offsetX = j * dilation[1] - padding[1];
+                // Output columns whose input column lies inside the image.
+                std::int64_t x0 = 0;
+                while (x0 < outW && x0 * stride[1] + offsetX < 0)
+                    ++x0;
+                std::int64_t x1 = outW;
+                while (x1 > x0 && (x1 - 1) * stride[1] + offsetX >= inW)
+                    --x1;
+                for (std::int64_t y = 0; y < outH; ++y) {
+                    const std::int64_t iy = y * stride[0] + i * dilation[0] - padding[0];
+                    if (iy < 0 || iy >= inH)
+                        continue;
+                    const float* __restrict row = src + iy * inW + offsetX;
+                    float* __restrict target = dst + y * outW;
+                    if (stride[1] == 1) {
+                        for (std::int64_t xo = x0; xo < x1; ++xo)
+                            target[xo] += v * row[xo];
+                    } else {
+                        for (std::int64_t xo = x0; xo < x1; ++xo)
+                            target[xo] += v * row[xo * stride[1]];
+                    }
+                }
+            }
+        }
+    });
+    return batched ? result : result.squeeze(0);
+}
+
 } // namespace espalier::core

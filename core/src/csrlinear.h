@@ -22,4 +22,12 @@ CsrWeight toCsr(const torch::Tensor& weight);
 torch::Tensor csrLinear(const torch::Tensor& x, const torch::Tensor& rowStart, const torch::Tensor& columns,
                         const torch::Tensor& values, const c10::optional<torch::Tensor>& bias);
 
+/// conv2d (groups 1) with a CSR weight [out, in·kh·kw], computed directly: each non-zero weight adds
+/// its shifted input plane to its output plane, so the work is the non-zeros times the output
+/// positions, with no im2col buffer. Output planes are split over the intra-op threads.
+torch::Tensor csrConv2d(const torch::Tensor& x, const torch::Tensor& rowStart, const torch::Tensor& columns,
+                        const torch::Tensor& values, const c10::optional<torch::Tensor>& bias,
+                        c10::IntArrayRef kernel, c10::IntArrayRef stride, c10::IntArrayRef padding,
+                        c10::IntArrayRef dilation);
+
 } // namespace espalier::core

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include <torch/csrc/jit/api/function_impl.h>
 
@@ -12,9 +13,38 @@
 namespace espalier::core {
 namespace {
 
-const auto kRegistry = torch::RegisterOperators().op(
-    "espalier::csr_linear(Tensor x, Tensor row_start, Tensor columns, Tensor values, Tensor? bias) -> Tensor",
-    &csrLinear);
+torch::Tensor csrConv2dOp(const torch::Tensor& x, const torch::Tensor& rowStart, const torch::Tensor& columns,
+                          const torch::Tensor& values, const c10::optional<torch::Tensor>& bias,
+                          std::vector<std::int64_t> kernel, std::vector<std::int64_t> stride,
+                          std::vector<std::int64_t> padding, std::vector<std::int64_t> dilation)
+{
+    return csrConv2d(x, rowStart, columns, values, bias, kernel, stride, padding, dilation);
+}
+
+const auto kRegistry =
+    torch::RegisterOperators()
+        .op("espalier::csr_linear(Tensor x, Tensor row_start, Tensor columns, Tensor values, Tensor? bias) -> Tensor",
+            &csrLinear)
+        .op("espalier::csr_conv2d(Tensor x, Tensor row_start, Tensor columns, Tensor values, Tensor? bias, "
+            "int[] kernel, int[] stride, int[] padding, int[] dilation) -> Tensor",
+            &csrConv2dOp);
+
+/// stride, padding and dilation of an aten::conv2d node when they are constants and groups is 1.
+struct ConvGeometry {
+    std::vector<std::int64_t> stride, padding, dilation;
+};
+
+std::optional<ConvGeometry> convGeometry(const torch::jit::Node* node)
+{
+    auto stride = constantInts(node->inputs()[3]);
+    auto padding = constantInts(node->inputs()[4]);
+    auto dilation = constantInts(node->inputs()[5]);
+    const auto groups = constantInt(node->inputs()[6]);
+    if (!stride || !padding || !dilation || !groups || *groups != 1 || stride->size() != 2 || padding->size() != 2 ||
+        dilation->size() != 2)
+        return std::nullopt;
+    return ConvGeometry{*stride, *padding, *dilation};
+}
 
 bool isLayer(const torch::jit::Node* node)
 {
@@ -95,18 +125,35 @@ SparseExecution::SparseExecution(const Model& model, std::int64_t batch, int rep
         choice.nonzeros = weight.ne(0).sum().item<std::int64_t>();
         choice.macsPerSample = (out.numel() / out.size(0)) * (weight.numel() / weight.size(0));
         choice.sparseMs = std::numeric_limits<double>::quiet_NaN();
-        if (choice.linear) {
+        const auto conv = choice.linear ? std::nullopt : convGeometry(node);
+        if (choice.linear || conv) {
             const auto csr = toCsr(weight);
             const c10::optional<torch::Tensor> b = bias.defined() ? c10::optional<torch::Tensor>(bias) : c10::nullopt;
-            choice.denseMs = medianMs(repeats, [&] { torch::linear(x, weight, bias); });
-            choice.sparseMs = medianMs(repeats, [&] { csrLinear(x, csr.rowStart, csr.columns, csr.values, b); });
+            std::vector<std::int64_t> kernel{weight.size(-2), weight.size(-1)};
+            if (choice.linear) {
+                choice.denseMs = medianMs(repeats, [&] { torch::linear(x, weight, bias); });
+                choice.sparseMs = medianMs(repeats, [&] { csrLinear(x, csr.rowStart, csr.columns, csr.values, b); });
+            } else {
+                choice.denseMs = medianMs(repeats, [&] {
+                    torch::conv2d(x, weight, bias, conv->stride, conv->padding, conv->dilation);
+                });
+                choice.sparseMs = medianMs(repeats, [&] {
+                    csrConv2d(x, csr.rowStart, csr.columns, csr.values, b, kernel, conv->stride, conv->padding,
+                              conv->dilation);
+                });
+            }
             choice.sparse = alwaysSparse || choice.sparseMs < choice.denseMs;
             if (choice.sparse) {
                 torch::jit::WithInsertPoint here(node);
-                const auto op = c10::Symbol::fromQualString("espalier::csr_linear");
-                auto* call = graph->insertNode(graph->create(
-                    op, {node->inputs()[0], graph->insertConstant(csr.rowStart), graph->insertConstant(csr.columns),
-                         graph->insertConstant(csr.values), node->inputs()[2]}));
+                std::vector<torch::jit::Value*> inputs{node->inputs()[0], graph->insertConstant(csr.rowStart),
+                                                       graph->insertConstant(csr.columns),
+                                                       graph->insertConstant(csr.values), node->inputs()[2]};
+                if (conv)
+                    for (const auto& list : {kernel, conv->stride, conv->padding, conv->dilation})
+                        inputs.push_back(graph->insertConstant(list));
+                const auto op =
+                    c10::Symbol::fromQualString(choice.linear ? "espalier::csr_linear" : "espalier::csr_conv2d");
+                auto* call = graph->insertNode(graph->create(op, inputs));
                 call->output()->setType(node->output()->type());
                 node->output()->replaceAllUsesWith(call->output());
                 node->destroy();

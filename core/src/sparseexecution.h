@@ -14,17 +14,17 @@ namespace espalier::core {
 /// One Conv or Linear layer of a model as a SparseExecution runs it.
 struct SparseLayerChoice {
     std::string layer;            ///< the weight, e.g. "fc1.weight"
-    bool linear = false;          ///< only Linear layers have a sparse kernel so far
+    bool linear = false;          ///< Linear, else Conv (a conv with groups or non-constant geometry stays dense)
     std::int64_t entries = 0;     ///< weight entries
     std::int64_t nonzeros = 0;
     std::int64_t macsPerSample = 0; ///< dense multiply–accumulates per sample
     bool sparse = false;          ///< runs the CSR kernel (it measured faster at the batch)
     double denseMs = 0.0;         ///< the layer alone at the batch, median
-    double sparseMs = 0.0;        ///< NaN for layers without a sparse kernel
+    double sparseMs = 0.0;        ///< NaN for a conv the kernel does not cover
 };
 
-/// Runs a model with every Linear layer whose CSR product measured faster than the dense one at
-/// `batch` replaced by espalier::csr_linear (the forward graph is copied and rewritten; the module
+/// Runs a model with every Linear and Conv layer whose CSR product measured faster than the dense one
+/// at `batch` replaced by espalier::csr_linear or espalier::csr_conv2d (the forward graph is copied and rewritten; the module
 /// is not changed). A layer at 30 % sparsity measures slower sparse and stays dense. Eval mode.
 class SparseExecution {
 public:

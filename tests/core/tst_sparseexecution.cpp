@@ -29,6 +29,7 @@ private Q_SLOTS:
     void csrRoundTripsTheWeight();
     void csrLinearEqualsTorchLinear_data();
     void csrLinearEqualsTorchLinear();
+    void csrConvEqualsTorchConv();
     void rewrittenGraphEqualsDenseModel();
     void benchCountsWhatItPrunes();
     void badBenchRequestsAreRefused();
@@ -87,6 +88,29 @@ void TestSparseExecution::csrLinearEqualsTorchLinear()
             tolerance);
 }
 
+void TestSparseExecution::csrConvEqualsTorchConv()
+{
+    torch::manual_seed(4);
+    auto w = torch::randn({16, 6, 3, 3});
+    w *= torch::rand(w.sizes()) < 0.1;
+    const auto b = torch::randn({16});
+    const auto csr = toCsr(w);
+    for (const auto& stride : {std::vector<std::int64_t>{1, 1}, {2, 2}}) {
+        const auto x = torch::randn({5, 6, 13, 11});
+        const auto ours = csrConv2d(x, csr.rowStart, csr.columns, csr.values, b, {3, 3}, stride, {1, 1}, {1, 1});
+        const auto reference = torch::conv2d(x, w, b, stride, {1, 1}, {1, 1});
+        QCOMPARE(ours.sizes().vec(), reference.sizes().vec());
+        QVERIFY((ours - reference).abs().max().item<double>() < 1e-4);
+    }
+    // An unbatched input [C, H, W], as conv2d accepts.
+    const auto single = torch::randn({6, 8, 8});
+    QVERIFY((csrConv2d(single, csr.rowStart, csr.columns, csr.values, c10::nullopt, {3, 3}, {1, 1}, {0, 0}, {1, 1}) -
+             torch::conv2d(single.unsqueeze(0), w).squeeze(0))
+                .abs()
+                .max()
+                .item<double>() < 1e-4);
+}
+
 void TestSparseExecution::rewrittenGraphEqualsDenseModel()
 {
     torch::manual_seed(3);
@@ -97,7 +121,7 @@ void TestSparseExecution::rewrittenGraphEqualsDenseModel()
         {
             torch::NoGradGuard noGrad;
             for (auto p : model.module.parameters())
-                if (p.dim() == 2)
+                if (p.dim() >= 2) // Linear and Conv weights
                     p.mul_(torch::rand(p.sizes()) < 0.05);
         }
         model.module.eval();
@@ -105,10 +129,11 @@ void TestSparseExecution::rewrittenGraphEqualsDenseModel()
         const auto dense = model.forward(x);
         for (const std::int64_t batch : {1, 16}) {
             SparseExecution sparse(model, batch, 3, /*alwaysSparse=*/true);
-            int linears = 0;
+            int sparseLayers = 0;
             for (const auto& layer : sparse.layers())
-                linears += layer.linear && layer.sparse ? 1 : 0;
-            QVERIFY2(linears >= 2, name.c_str());
+                sparseLayers += layer.sparse ? 1 : 0;
+            QCOMPARE(sparseLayers, int(sparse.layers().size())); // convs included
+            QVERIFY(sparse.layers().size() >= 3);
             const auto ours = sparse.forward(x);
             QVERIFY2((ours - dense).abs().max().item<double>() < 1e-4, name.c_str());
         }

@@ -9,15 +9,25 @@
 namespace espalier::core {
 
 /// What `espalier-cli bench` measures: a model (with its weights) as loaded, or pruned on a copy
-/// by global magnitude to each of `sparsities`.
+/// by magnitude (global or layerwise) to each of `sparsities`.
 struct BenchRequest {
     ModelSpec model;
     DataSpec data;                         ///< for the input shape and the equality check
     std::vector<double> sparsities;        ///< empty: the model as loaded
+    bool layerwise = false;                ///< prune every layer to the sparsity instead of one global ranking
     std::vector<std::int64_t> batches{1, 256};
     int repeats = 50;                      ///< timed forward passes per model and batch (after a warm-up)
     std::uint64_t seed = 0;
     int threads = 0;
+};
+
+/// One Conv/Linear layer alone at a batch size: what the sparse kernel measured against the dense one.
+struct BenchLayer {
+    std::string layer;
+    double density = 1.0;  ///< non-zero fraction of the weight
+    double denseMs = 0.0;
+    double sparseMs = 0.0; ///< NaN where no sparse kernel applies
+    bool sparse = false;   ///< chosen: it measured faster
 };
 
 struct BenchLatency {
@@ -25,6 +35,7 @@ struct BenchLatency {
     double denseMs = 0.0;   ///< LibTorch forward of the model (pruned weights are stored zeros)
     double sparseMs = 0.0;  ///< SparseExecution: Linear layers through the CSR kernel where faster
     int sparseLayers = 0;   ///< layers that run sparse at this batch
+    std::vector<BenchLayer> layers;
 };
 
 struct BenchRow {
