@@ -27,8 +27,11 @@ EspnMaskDiscovery::EspnMaskDiscovery(const Model& live, const MaskSet& masks, co
         if (it != m_names.end())
             m_weights.push_back(p.value);
     }
-    for (const auto& w : m_weights) {
-        m_c.push_back(torch::ones_like(w).requires_grad_(true));
+    for (std::size_t i = 0; i < m_weights.size(); ++i) {
+        // c starts at 1 (algorithms.md §1.2), except where the mask already pruned the weight (an
+        // imported mask, a channel cut): there c is 0 and stays 0 — W is 0, so neither the loss nor
+        // the L1 penalty moves it — and the entry never counts as alive.
+        m_c.push_back(m_liveMasks[i].to(torch::kFloat).clone().requires_grad_(true));
         params.push_back(m_c.back());
     }
     // Plain SGD on W, c, biases and BN with no weight decay (algorithms.md §1.2, quirk 7).

@@ -74,6 +74,7 @@ private Q_SLOTS:
     void cutRemovesHalfTheChannelsAndTheSmallerModelAgrees();
     void removedBiasesStayZeroThroughFineTuning();
     void unstructuredMethodPrunesWhatTheCutLeaves();
+    void espnAfterTheCutCountsOnlyLiveWeights();
     void residualNetworkCutAgreesWithSmallerModel();
     void rollbackAcrossTheCutRestoresEveryChannel();
     void resumedSessionKeepsTheCut();
@@ -142,6 +143,24 @@ void TestChannelSession::unstructuredMethodPrunesWhatTheCutLeaves()
     for (const auto& e : s.events)
         cutEvent = cutEvent || e.find("l1-filter removed") != std::string::npos;
     QVERIFY(cutEvent);
+}
+
+void TestChannelSession::espnAfterTheCutCountsOnlyLiveWeights()
+{
+    Recipe r = lenet5Cut("espn-finetune");
+    r.targetSparsity = 0.95;
+    r.methodParams = {{"max_mask_epochs", 1}};
+    Session session(r);
+    session.run();
+    const auto s = session.snapshot();
+    QCOMPARE(s.state, SessionState::Finished);
+    // The cut removed 74.7 % of the weights; their mask entries start at 0, not 1, so ESPN's first
+    // epoch already counts them as pruned instead of waiting for the L1 penalty to wear them down.
+    const auto mask = std::find_if(s.epochs.begin(), s.epochs.end(), [](const EpochRecord& e) { return e.phase == "mask"; });
+    QVERIFY(mask != s.epochs.end());
+    QVERIFY2(mask->sparsity > 0.74, qPrintable(QString::number(mask->sparsity)));
+    QVERIFY(std::abs(s.sparsity - 0.95) < 1e-3);
+    QVERIFY(layer(s, "conv2.weight").keptChannels <= 25);
 }
 
 void TestChannelSession::residualNetworkCutAgreesWithSmallerModel()
