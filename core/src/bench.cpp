@@ -12,6 +12,7 @@
 #include "modelimport.h"
 #include "prunable.h"
 #include "sparseexecution.h"
+#include "timing.h"
 #include "torchruntime.h"
 
 namespace espalier::core {
@@ -33,12 +34,6 @@ Model prunedCopy(const Model& model, const MaskSet& masks, double sparsity, bool
     copyMasks.setMasks(selectMasks(scores, copyMasks.masks(), 1.0 - sparsity, !layerwise, constraints, names));
     copyMasks.applyToWeights();
     return copy;
-}
-
-double medianMs(std::vector<double> times)
-{
-    std::nth_element(times.begin(), times.begin() + long(times.size() / 2), times.end());
-    return times[times.size() / 2];
 }
 
 BenchRow measure(Model& model, const MaskSet& masks, const TensorDataset& test, const BenchRequest& request)
@@ -88,7 +83,7 @@ BenchRow measure(Model& model, const MaskSet& masks, const TensorDataset& test, 
             sparse.forward(x);
             fast.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
         }
-        BenchLatency latency{batch, medianMs(dense), medianMs(fast), 0, {}};
+        BenchLatency latency{batch, median(dense), median(fast), 0, {}};
         for (const auto& layer : sparse.layers()) {
             latency.sparseLayers += layer.sparse ? 1 : 0;
             latency.layers.push_back({layer.layer, layer.entries > 0 ? double(layer.nonzeros) / double(layer.entries) : 1.0,

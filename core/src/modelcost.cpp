@@ -1,6 +1,7 @@
 #include "modelcost.h"
 
 #include "graphinlining.h"
+#include "timing.h"
 
 #include <algorithm>
 #include <chrono>
@@ -93,10 +94,8 @@ std::vector<double> compareLatency(const std::vector<torch::jit::Module>& module
         }
     }
     std::vector<double> medians;
-    for (auto& t : times) {
-        std::nth_element(t.begin(), t.begin() + t.size() / 2, t.end());
-        medians.push_back(t[t.size() / 2]);
-    }
+    for (auto& t : times)
+        medians.push_back(median(std::move(t)));
     return medians;
 }
 

@@ -1,6 +1,5 @@
 #include "sparseexecution.h"
 
-#include <chrono>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -9,6 +8,7 @@
 
 #include "csrlinear.h"
 #include "graphinlining.h"
+#include "timing.h"
 
 namespace espalier::core {
 namespace {
@@ -50,20 +50,6 @@ bool isLayer(const torch::jit::Node* node)
 {
     const std::string kind = node->kind().toQualString();
     return kind == "aten::conv2d" || kind == "aten::linear";
-}
-
-template <typename F>
-double medianMs(int repeats, F&& run)
-{
-    run(); // warm-up
-    std::vector<double> times;
-    for (int i = 0; i < repeats; ++i) {
-        const auto start = std::chrono::steady_clock::now();
-        run();
-        times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-    }
-    std::nth_element(times.begin(), times.begin() + long(times.size() / 2), times.end());
-    return times[times.size() / 2];
 }
 
 std::shared_ptr<torch::jit::Graph> inferenceGraph(const torch::jit::Module& module)
@@ -131,13 +117,13 @@ SparseExecution::SparseExecution(const Model& model, std::int64_t batch, int rep
             const c10::optional<torch::Tensor> b = bias.defined() ? c10::optional<torch::Tensor>(bias) : c10::nullopt;
             std::vector<std::int64_t> kernel{weight.size(-2), weight.size(-1)};
             if (choice.linear) {
-                choice.denseMs = medianMs(repeats, [&] { torch::linear(x, weight, bias); });
-                choice.sparseMs = medianMs(repeats, [&] { csrLinear(x, csr.rowStart, csr.columns, csr.values, b); });
+                choice.denseMs = medianMilliseconds(repeats, [&] { torch::linear(x, weight, bias); });
+                choice.sparseMs = medianMilliseconds(repeats, [&] { csrLinear(x, csr.rowStart, csr.columns, csr.values, b); });
             } else {
-                choice.denseMs = medianMs(repeats, [&] {
+                choice.denseMs = medianMilliseconds(repeats, [&] {
                     torch::conv2d(x, weight, bias, conv->stride, conv->padding, conv->dilation);
                 });
-                choice.sparseMs = medianMs(repeats, [&] {
+                choice.sparseMs = medianMilliseconds(repeats, [&] {
                     csrConv2d(x, csr.rowStart, csr.columns, csr.values, b, kernel, conv->stride, conv->padding,
                               conv->dilation);
                 });
