@@ -248,6 +248,12 @@ Recipe pretrainingRecipe(const Recipe& recipe)
     out.exclude = recipe.exclude;
     out.targetSparsity = 0.0;
     out.method = "magnitude";
+    // Slimming pretrains with its γ penalty: other slimming recipes share that pretraining, the
+    // rest do not. The other channel settings act after pretraining.
+    if (recipe.channels.method == "slimming" && recipe.channels.penalty > 0) {
+        out.channels.method = "slimming";
+        out.channels.penalty = recipe.channels.penalty;
+    }
     // IMP keeps its rewind point, which is taken at initialisation or during pretraining.
     if (recipe.method == "imp") {
         out.method = "imp";

@@ -79,6 +79,7 @@ private Q_SLOTS:
     void rollbackAcrossTheCutRestoresEveryChannel();
     void resumedSessionKeepsTheCut();
     void slimmingPenaltyShrinksGamma();
+    void onlySlimmingChangesThePretraining();
     void channelRecipesRoundTripAndBadOnesAreRefused();
 };
 
@@ -269,6 +270,26 @@ void TestChannelSession::slimmingPenaltyShrinksGamma()
     Session session(r);
     session.run();
     QVERIFY(smallerVersusMasked(session, dir.path(), {4, 1, 28, 28}) < 1e-5);
+}
+
+void TestChannelSession::onlySlimmingChangesThePretraining()
+{
+    // A sweep shares one dense pretraining between recipes whose pretraining recipes are equal.
+    Recipe half = lenet5Cut();
+    half.model.name = "lenet5-bn";
+    Recipe quarter = half;
+    quarter.channels.fraction = 0.75;
+    QVERIFY(firstRecipeDifference(pretrainingRecipe(half), pretrainingRecipe(quarter)).empty());
+    Recipe slim = half;
+    slim.channels.method = "slimming";
+    Recipe slimQuarter = slim;
+    slimQuarter.channels.fraction = 0.75;
+    QVERIFY(firstRecipeDifference(pretrainingRecipe(slim), pretrainingRecipe(slimQuarter)).empty());
+    QCOMPARE(firstRecipeDifference(pretrainingRecipe(half), pretrainingRecipe(slim)), std::string("channels"));
+    Recipe stronger = slim;
+    stronger.channels.penalty = 1e-3;
+    QCOMPARE(firstRecipeDifference(pretrainingRecipe(slim), pretrainingRecipe(stronger)),
+             std::string("channels.penalty"));
 }
 
 void TestChannelSession::channelRecipesRoundTripAndBadOnesAreRefused()
