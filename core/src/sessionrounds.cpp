@@ -261,14 +261,15 @@ void Session::Impl::pruneRound(int round, const PhaseResume* resumeIn)
         settings.epochs = recipe.roundEpochs;
     const std::string phase = round == recipe.rounds ? "finetune" : "round";
 
+    // The channel cut opens round 1, before any method (GMP included) prunes what it leaves.
+    if (!resumeIn && round == 1 && recipe.channels.enabled() && removedChannelClasses.empty())
+        event(cutChannels(round));
     if (recipe.method == "gmp") {
         pruneGradually(round, settings, record, resumeIn);
     } else if (resumeIn) {
         // The mask of this round was chosen before the session was saved: only training is left.
         trainPhase(phase, round, settings, &record, resumeIn->nextEpoch, {}, resumeIn);
     } else {
-        if (round == 1 && recipe.channels.enabled() && removedChannelClasses.empty())
-            event(cutChannels(round));
         std::unique_ptr<EspnMaskDiscovery> espn;
         std::vector<torch::Tensor> scores;
         if (recipe.method == "none") {

@@ -144,6 +144,18 @@ void TestChannelSession::unstructuredMethodPrunesWhatTheCutLeaves()
     for (const auto& e : s.events)
         cutEvent = cutEvent || e.find("l1-filter removed") != std::string::npos;
     QVERIFY(cutEvent);
+
+    // GMP prunes gradually during the round's training: the cut comes first there too.
+    Recipe gradual = lenet5Cut("gmp");
+    gradual.targetSparsity = 0.9;
+    gradual.methodParams = {{"frequency", 1}};
+    Session gmp(gradual);
+    gmp.run();
+    const auto g = gmp.snapshot();
+    QCOMPARE(g.state, SessionState::Finished);
+    QVERIFY(std::abs(g.sparsity - 0.9) < 1e-3);
+    QVERIFY(layer(g, "conv1.weight").keptChannels <= 10);
+    QVERIFY(layer(g, "fc3.weight").keptChannels <= 250);
 }
 
 void TestChannelSession::espnAfterTheCutCountsOnlyLiveWeights()
