@@ -26,6 +26,14 @@ Recipe lenet5Cut(const std::string& method = "none")
     return r;
 }
 
+/// Runs `recipe` to its end and returns the last snapshot (for tests that need no file afterwards).
+Snapshot runToEnd(const Recipe& recipe)
+{
+    Session session(recipe);
+    session.run();
+    return session.snapshot();
+}
+
 const LayerStats& layer(const Snapshot& s, const std::string& name)
 {
     for (const auto& l : s.layers)
@@ -131,9 +139,7 @@ void TestChannelSession::unstructuredMethodPrunesWhatTheCutLeaves()
 {
     Recipe r = lenet5Cut("magnitude");
     r.targetSparsity = 0.9;
-    Session session(r);
-    session.run();
-    const auto s = session.snapshot();
+    const auto s = runToEnd(r);
     QCOMPARE(s.state, SessionState::Finished);
     QVERIFY(std::abs(s.sparsity - 0.9) < 1e-3);
     // Removed channels stay removed: no more rows than the cut kept have a weight.
@@ -149,9 +155,7 @@ void TestChannelSession::unstructuredMethodPrunesWhatTheCutLeaves()
     Recipe gradual = lenet5Cut("gmp");
     gradual.targetSparsity = 0.9;
     gradual.methodParams = {{"frequency", 1}};
-    Session gmp(gradual);
-    gmp.run();
-    const auto g = gmp.snapshot();
+    const auto g = runToEnd(gradual);
     QCOMPARE(g.state, SessionState::Finished);
     QVERIFY(std::abs(g.sparsity - 0.9) < 1e-3);
     QVERIFY(layer(g, "conv1.weight").keptChannels <= 10);
@@ -163,9 +167,7 @@ void TestChannelSession::espnAfterTheCutCountsOnlyLiveWeights()
     Recipe r = lenet5Cut("espn-finetune");
     r.targetSparsity = 0.95;
     r.methodParams = {{"max_mask_epochs", 1}};
-    Session session(r);
-    session.run();
-    const auto s = session.snapshot();
+    const auto s = runToEnd(r);
     QCOMPARE(s.state, SessionState::Finished);
     // The cut removed 74.7 % of the weights; their mask entries start at 0, not 1, so ESPN's first
     // epoch already counts them as pruned instead of waiting for the L1 penalty to wear them down.
