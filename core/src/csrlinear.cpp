@@ -1,8 +1,12 @@
 #include "csrlinear.h"
 
+#include "vectorclones.h"
+
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 namespace espalier::core {
 namespace {
@@ -31,24 +35,135 @@ void multiplyVector(const float* x, const std::int64_t* start, const std::int64_
     });
 }
 
-// Many input rows, transposed: outT[r, :] = bias[r] + Σ values[k] · xT[columns[k], :].
-void multiplyTransposed(const float* xT, std::int64_t batch, const std::int64_t* start, const std::int64_t* columns,
-                        const float* values, const float* bias, float* outT, std::int64_t rows)
+struct CsrView {
+    const std::int64_t* start;
+    const std::int64_t* columns;
+    const float* values;
+    const float* bias;
+    std::int64_t rows;
+};
+
+// dst[c, r] = src[r, c] for rows [rowBegin, rowEnd), in square blocks so that both sides stay in
+// cache; a plain strided copy of a [256, 784] batch costs as much as the sparse product itself.
+ESPALIER_VECTOR_CLONES void transposeRows(const float* src, std::int64_t rows, std::int64_t columns, float* dst,
+                                          std::int64_t rowBegin, std::int64_t rowEnd)
 {
-    at::parallel_for(0, rows, grainFor(rows, start[rows] * batch), [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t r = begin; r < end; ++r) {
-            float* __restrict dst = outT + r * batch;
-            const float b = bias ? bias[r] : 0.0F;
+    constexpr std::int64_t kBlock = 16;
+    for (std::int64_t r0 = rowBegin; r0 < rowEnd; r0 += kBlock) {
+        const std::int64_t r1 = std::min(rowEnd, r0 + kBlock);
+        for (std::int64_t c0 = 0; c0 < columns; c0 += kBlock) {
+            const std::int64_t c1 = std::min(columns, c0 + kBlock);
+            for (std::int64_t c = c0; c < c1; ++c)
+                for (std::int64_t r = r0; r < r1; ++r)
+                    dst[c * rows + r] = src[r * columns + c];
+        }
+    }
+}
+
+void transpose(const float* src, std::int64_t rows, std::int64_t columns, float* dst)
+{
+    at::parallel_for(0, rows, grainFor(rows, rows * columns),
+                     [&](std::int64_t begin, std::int64_t end) { transposeRows(src, rows, columns, dst, begin, end); });
+}
+
+// outT[r, :] = bias[r] + Σ values[k] · xT[columns[k], :]: each non-zero streams one contiguous
+// input row of `batch` values, which the prefetcher follows and the vector units consume whole.
+ESPALIER_VECTOR_CLONES void multiplyRows(const float* xT, std::int64_t batch, const CsrView& w, std::int64_t rowBegin,
+                                         std::int64_t rowEnd, float* outT)
+{
+    for (std::int64_t r = rowBegin; r < rowEnd; ++r) {
+        float* __restrict dst = outT + r * batch;
+        const float b = w.bias ? w.bias[r] : 0.0F;
+        for (std::int64_t i = 0; i < batch; ++i)
+            dst[i] = b;
+        for (std::int64_t k = w.start[r]; k < w.start[r + 1]; ++k) {
+            const float v = w.values[k];
+            const float* __restrict src = xT + w.columns[k] * batch;
             for (std::int64_t i = 0; i < batch; ++i)
-                dst[i] = b;
-            for (std::int64_t k = start[r]; k < start[r + 1]; ++k) {
-                const float v = values[k];
-                const float* __restrict src = xT + columns[k] * batch;
-                for (std::int64_t i = 0; i < batch; ++i)
-                    dst[i] += v * src[i];
+                dst[i] += v * src[i];
+        }
+    }
+}
+
+// Many input rows, with the batch transposed so the inner loop is contiguous. Threads get row
+// ranges with equal numbers of non-zeros, not equal numbers of rows: ESPN and SNIP leave very
+// uneven rows, and equal row counts left one thread doing most of the work.
+void multiplyBatch(const float* x, std::int64_t batch, std::int64_t in, const CsrView& w, float* out)
+{
+    // Reused between calls: zero-filling fresh buffers cost a tenth of the whole product.
+    // (Pointers, not the thread_locals, go into the parallel region: other threads have their own.)
+    thread_local std::vector<float> xTBuffer;
+    thread_local std::vector<float> outTBuffer;
+    xTBuffer.resize(std::max(xTBuffer.size(), static_cast<std::size_t>(in * batch)));
+    outTBuffer.resize(std::max(outTBuffer.size(), static_cast<std::size_t>(w.rows * batch)));
+    float* xT = xTBuffer.data();
+    float* outT = outTBuffer.data();
+    transpose(x, batch, in, xT);
+    const std::int64_t nonzeros = w.start[w.rows];
+    const std::int64_t chunks = nonzeros * batch < kParallelWork ? 1 : 4 * at::get_num_threads();
+    std::vector<std::int64_t> bounds(static_cast<std::size_t>(chunks + 1), w.rows);
+    bounds[0] = 0;
+    for (std::int64_t c = 1; c < chunks; ++c)
+        bounds[c] = std::lower_bound(w.start, w.start + w.rows, nonzeros * c / chunks) - w.start;
+    at::parallel_for(0, chunks, 1, [&](std::int64_t begin, std::int64_t end) {
+        for (std::int64_t c = begin; c < end; ++c)
+            multiplyRows(xT, batch, w, bounds[c], bounds[c + 1], outT);
+    });
+    transpose(outT, w.rows, batch, out);
+}
+
+struct ConvProblem {
+    const float* in;
+    float* out;
+    const float* bias;
+    const std::int64_t* start;
+    const std::int64_t* columns;
+    const float* values;
+    std::int64_t rows, channels, inH, inW, outH, outW, kh, kw;
+    std::int64_t stride[2], padding[2], dilation[2];
+};
+
+// Direct: every non-zero weight (o, c, i, j) adds its shifted, strided input plane to output plane
+// o; no im2col, so the work is the non-zeros times the output positions.
+ESPALIER_VECTOR_CLONES void convolvePlanes(const ConvProblem& p, std::int64_t begin, std::int64_t end)
+{
+    for (std::int64_t plane = begin; plane < end; ++plane) {
+        const std::int64_t n = plane / p.rows;
+        const std::int64_t o = plane % p.rows;
+        float* __restrict dst = p.out + plane * p.outH * p.outW;
+        const float init = p.bias ? p.bias[o] : 0.0F;
+        for (std::int64_t q = 0; q < p.outH * p.outW; ++q)
+            dst[q] = init;
+        for (std::int64_t k = p.start[o]; k < p.start[o + 1]; ++k) {
+            const std::int64_t c = p.columns[k] / (p.kh * p.kw);
+            const std::int64_t i = (p.columns[k] / p.kw) % p.kh;
+            const std::int64_t j = p.columns[k] % p.kw;
+            const float v = p.values[k];
+            const float* src = p.in + (n * p.channels + c) * p.inH * p.inW;
+            const std::int64_t offsetX = j * p.dilation[1] - p.padding[1];
+            // Output columns whose input column lies inside the image.
+            std::int64_t x0 = 0;
+            while (x0 < p.outW && x0 * p.stride[1] + offsetX < 0)
+                ++x0;
+            std::int64_t x1 = p.outW;
+            while (x1 > x0 && (x1 - 1) * p.stride[1] + offsetX >= p.inW)
+                --x1;
+            for (std::int64_t y = 0; y < p.outH; ++y) {
+                const std::int64_t iy = y * p.stride[0] + i * p.dilation[0] - p.padding[0];
+                if (iy < 0 || iy >= p.inH)
+                    continue;
+                const float* __restrict row = src + iy * p.inW + offsetX;
+                float* __restrict target = dst + y * p.outW;
+                if (p.stride[1] == 1) {
+                    for (std::int64_t xo = x0; xo < x1; ++xo)
+                        target[xo] += v * row[xo];
+                } else {
+                    for (std::int64_t xo = x0; xo < x1; ++xo)
+                        target[xo] += v * row[xo * p.stride[1]];
+                }
             }
         }
-    });
+    }
 }
 
 } // namespace
@@ -89,10 +204,9 @@ torch::Tensor csrLinear(const torch::Tensor& x, const torch::Tensor& rowStart, c
         multiplyVector(flat.data_ptr<float>(), start, cols, vals, biasData, out.data_ptr<float>(), rows);
         return out.reshape(shape);
     }
-    const auto xT = flat.t().contiguous();
-    auto outT = torch::empty({rows, batch}, torch::kFloat);
-    multiplyTransposed(xT.data_ptr<float>(), batch, start, cols, vals, biasData, outT.data_ptr<float>(), rows);
-    return outT.t().contiguous().reshape(shape);
+    auto out = torch::empty({batch, rows}, torch::kFloat);
+    multiplyBatch(flat.data_ptr<float>(), batch, in, CsrView{start, cols, vals, biasData, rows}, out.data_ptr<float>());
+    return out.reshape(shape);
 }
 
 torch::Tensor csrConv2d(const torch::Tensor& x, const torch::Tensor& rowStart, const torch::Tensor& columns,
@@ -123,47 +237,10 @@ torch::Tensor csrConv2d(const torch::Tensor& x, const torch::Tensor& rowStart, c
     float* out = result.data_ptr<float>();
     const std::int64_t planes = batch * rows;
     const std::int64_t work = start[rows] * batch * outH * outW;
-    // Direct: every non-zero weight (o, c, i, j) adds its shifted, strided input plane to output
-    // plane o; no im2col, so the work is the non-zeros times the output positions.
-    at::parallel_for(0, planes, grainFor(planes, work), [&](std::int64_t begin, std::int64_t end) {
-        for (std::int64_t plane = begin; plane < end; ++plane) {
-            const std::int64_t n = plane / rows;
-            const std::int64_t o = plane % rows;
-            float* __restrict dst = out + plane * outH * outW;
-            const float init = biasData ? biasData[o] : 0.0F;
-            for (std::int64_t p = 0; p < outH * outW; ++p)
-                dst[p] = init;
-            for (std::int64_t k = start[o]; k < start[o + 1]; ++k) {
-                const std::int64_t c = cols[k] / (kh * kw);
-                const std::int64_t i = (cols[k] / kw) % kh;
-                const std::int64_t j = cols[k] % kw;
-                const float v = vals[k];
-                const float* src = in + (n * channels + c) * inH * inW;
-                const std::int64_t offsetX = j * dilation[1] - padding[1];
-                // Output columns whose input column lies inside the image.
-                std::int64_t x0 = 0;
-                while (x0 < outW && x0 * stride[1] + offsetX < 0)
-                    ++x0;
-                std::int64_t x1 = outW;
-                while (x1 > x0 && (x1 - 1) * stride[1] + offsetX >= inW)
-                    --x1;
-                for (std::int64_t y = 0; y < outH; ++y) {
-                    const std::int64_t iy = y * stride[0] + i * dilation[0] - padding[0];
-                    if (iy < 0 || iy >= inH)
-                        continue;
-                    const float* __restrict row = src + iy * inW + offsetX;
-                    float* __restrict target = dst + y * outW;
-                    if (stride[1] == 1) {
-                        for (std::int64_t xo = x0; xo < x1; ++xo)
-                            target[xo] += v * row[xo];
-                    } else {
-                        for (std::int64_t xo = x0; xo < x1; ++xo)
-                            target[xo] += v * row[xo * stride[1]];
-                    }
-                }
-            }
-        }
-    });
+    const ConvProblem problem{in, out, biasData, start, cols, vals, rows, channels, inH, inW, outH, outW, kh, kw,
+                              {stride[0], stride[1]}, {padding[0], padding[1]}, {dilation[0], dilation[1]}};
+    at::parallel_for(0, planes, grainFor(planes, work),
+                     [&](std::int64_t begin, std::int64_t end) { convolvePlanes(problem, begin, end); });
     return batched ? result : result.squeeze(0);
 }
 
