@@ -56,6 +56,8 @@ struct EvalOptions {
     std::string method;       ///< with previewSparsity
     bool layerwise = false;   ///< with previewSparsity
     std::vector<double> activationKeep; ///< dynamic activation sparsity: keep fractions to evaluate
+    bool sparse = false;      ///< also run the test set through sparse execution and time both
+    bool sparseAll = false;   ///< --sparse with every layer sparse, whatever the timing
     bool json = false;
 };
 

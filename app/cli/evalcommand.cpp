@@ -91,6 +91,8 @@ int evalCommand(const EvalOptions& options)
         throw core::InputError("--preview-sparsity S and --method M go together");
     if (options.previewSparsity && !options.logits.empty())
         throw core::InputError("--logits writes the saved model's outputs; run it without --preview-sparsity");
+    if ((options.sparse || options.sparseAll) && (options.previewSparsity || !options.activationKeep.empty()))
+        throw core::InputError("--sparse times the saved model; run it without --preview-sparsity or --activation-keep");
     if (options.logits.empty() != (options.samples == 0))
         throw core::InputError("--logits FILE and --samples N go together");
     const auto recipe = modelRequest(options.model, options.weights, options.data, options.dataRoot, "eval options");
@@ -98,12 +100,24 @@ int evalCommand(const EvalOptions& options)
         return previewCommand(options, recipe);
     if (!options.activationKeep.empty())
         return activationCommand(options, recipe);
-    const auto result = core::evaluateModel(recipe.model, recipe.data, recipe.seed, recipe.threads,
-                                            {options.logits, options.samples});
+    core::EvaluationOptions evaluation;
+    evaluation.logits = {options.logits, options.samples};
+    evaluation.sparseExecution = options.sparse || options.sparseAll;
+    evaluation.allSparse = options.sparseAll;
+    const auto result = core::evaluateModel(recipe.model, recipe.data, recipe.seed, recipe.threads, evaluation);
     if (options.json) {
         nlohmann::json out{{"model", result.model}, {"dataset", result.dataset}, {"test_accuracy", result.testAccuracy},
                            {"test_loss", result.testLoss}, {"samples", result.samples}, {"sparsity", result.sparsity},
                            {"layers", layersJson(result.layers)}};
+        if (const auto& s = result.sparse)
+            out["sparse_execution"] = {{"batch", s->batch},
+                                       {"layers", s->layers},
+                                       {"sparse_layers", s->sparseLayers},
+                                       {"test_accuracy", s->testAccuracy},
+                                       {"max_logit_difference", s->maxLogitDifference},
+                                       {"dense_seconds", s->denseSeconds},
+                                       {"sparse_seconds", s->sparseSeconds},
+                                       {"passes", s->passes}};
         std::cout << out.dump(2) << "\n";
         return 0;
     }
@@ -111,6 +125,17 @@ int evalCommand(const EvalOptions& options)
               << "sparsity " << percent(result.sparsity) << " (weights exactly zero), test accuracy "
               << percent(result.testAccuracy) << ", test loss " << result.testLoss << " (" << result.samples
               << " samples)\n";
+    if (const auto& s = result.sparse) {
+        char line[256];
+        std::snprintf(line, sizeof line,
+                      "sparse execution: %lld of %lld layers sparse at batch %lld, test accuracy %s, max |logit "
+                      "difference| %.2g\n  test set %.3f s dense -> %.3f s sparse (%.2fx, median of %d passes)\n",
+                      static_cast<long long>(s->sparseLayers), static_cast<long long>(s->layers),
+                      static_cast<long long>(s->batch), percent(s->testAccuracy).c_str(), s->maxLogitDifference,
+                      s->denseSeconds, s->sparseSeconds, s->sparseSeconds > 0 ? s->denseSeconds / s->sparseSeconds : 0.0,
+                      s->passes);
+        std::cout << line;
+    }
     return 0;
 }
 

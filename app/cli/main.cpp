@@ -78,7 +78,9 @@ int main(int argc, char** argv)
     scoreCmd->add_option("--export-sparse", score.exportSparse, "Write a compressed sparse checkpoint (HDF5: bitmasks + kept values)");
     scoreCmd->add_option("--seed", score.seed, "Seed for initialisation and random scores");
     scoreCmd->add_option("--param", score.params, "Method parameter key=value, e.g. --param temperature=200 (repeatable)");
-    scoreCmd->add_flag("--json", score.json, "Print per-layer results as JSON");
+    scoreCmd->add_flag("--json", score.json,
+                       "Print per-layer results as JSON, with score_seconds: the time spent scoring and masking, "
+                       "summed over rounds (no loading, no evaluation)");
 
     EvalOptions eval;
     auto* evalCmd = app.add_subcommand("eval", "Evaluate a model on a test set and report its sparsity");
@@ -97,6 +99,12 @@ int main(int argc, char** argv)
                         "Dynamic activation sparsity: keep only this fraction of each layer's input activations "
                         "per sample (largest first), e.g. 1,0.5,0.25; reports accuracy and skipped work")
         ->delimiter(',');
+    evalCmd->add_flag("--sparse", eval.sparse,
+                      "Also run the test set through sparse execution (CSR kernels where they measure faster) and "
+                      "report its accuracy, the largest logit difference and the time of both");
+    evalCmd->add_flag("--sparse-all", eval.sparseAll,
+                      "Like --sparse, but every Linear and Conv layer runs sparse even where dense measured faster "
+                      "(checks the kernels on this model)");
     evalCmd->add_flag("--json", eval.json, "Print the result as JSON");
 
     SensitivityOptions sensitivity;

@@ -28,6 +28,7 @@
 #include "widgets/curvechart.h"
 #include "widgets/historypanel.h"
 #include "widgets/previewpanel.h"
+#include "widgets/deploymentpanel.h"
 #include "widgets/sensitivitypanel.h"
 #include "widgets/steeringpanel.h"
 #include "widgets/densitychart.h"
@@ -54,7 +55,8 @@ MainWindow::MainWindow(QWidget* parent)
       m_histogram(new widgets::SaliencyHistogramChart(this)), m_inspector(new widgets::MaskInspector(this)),
       m_focus(new LayerFocus(m_controller, m_layerTable, m_densityChart, m_histogram, m_inspector, this)),
       m_steering(new widgets::SteeringPanel(this)), m_preview(new widgets::PreviewPanel(this)),
-      m_sensitivity(new widgets::SensitivityPanel(this)), m_collapse(new widgets::CollapsePanel(this)),
+      m_sensitivity(new widgets::SensitivityPanel(this)), m_deployment(new widgets::DeploymentPanel(this)),
+      m_collapse(new widgets::CollapsePanel(this)),
       m_history(new widgets::HistoryPanel(this)), m_recipeView(new widgets::RecipeView(this)), m_log(new LogView(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -151,7 +153,11 @@ void MainWindow::createDocks()
         addDock(tr("Sensitivity"), QStringLiteral("sensitivityDock"), m_sensitivity, Qt::LeftDockWidgetArea);
     tabifyDockWidget(steeringDock, historyDock);
     tabifyDockWidget(historyDock, sensitivityDock);
-    tabifyDockWidget(sensitivityDock, recipeDock);
+    m_deployment->setObjectName(QStringLiteral("deploymentPanel"));
+    QDockWidget* deploymentDock =
+        addDock(tr("Deployment"), QStringLiteral("deploymentDock"), m_deployment, Qt::LeftDockWidgetArea);
+    tabifyDockWidget(sensitivityDock, deploymentDock);
+    tabifyDockWidget(deploymentDock, recipeDock);
     steeringDock->raise();
 
     QDockWidget* histogramDock =
@@ -332,7 +338,7 @@ bool MainWindow::openSweep(const QString& folder)
 
 void MainWindow::connectWhatIf()
 {
-    auto* whatIf = new WhatIfActions(m_controller, m_preview, m_sensitivity, this);
+    auto* whatIf = new WhatIfActions(m_controller, m_preview, m_sensitivity, m_deployment, this);
     connect(whatIf, &WhatIfActions::logMessage, this, &MainWindow::logOutcome);
     connect(whatIf, &WhatIfActions::steeringRequested, this, &MainWindow::steer);
 }
@@ -489,6 +495,8 @@ void MainWindow::repaintFromSnapshot()
         m_steering->setSession(recipe, snapshot);
         m_preview->setSessionDefaults(QString::fromStdString(recipe.method), recipe.targetSparsity);
         m_sensitivity->setState(snapshot.sensitivity);
+        m_deployment->setState(snapshot.deployment, snapshot.round, snapshot.sparsity);
+        m_deployment->setAvailable(snapshot.state != SessionState::Failed);
     }
     if (m_latest)
         m_progress->setSnapshot(snapshot);
@@ -528,6 +536,7 @@ void MainWindow::onStateChanged()
     m_steering->setEnabledForState(state);
     m_preview->setAvailable(state == SessionState::Running || state == SessionState::Paused);
     m_sensitivity->setAvailable(state == SessionState::Running || state == SessionState::Paused);
+    m_deployment->setAvailable(state != SessionState::Failed && m_controller->hasSession());
     m_history->setState(state);
     m_layerTable->setEditable(state == SessionState::Idle || state == SessionState::Running ||
                               state == SessionState::Paused);

@@ -19,6 +19,7 @@ class SparsityCurveChart;
 class SteeringPanel;
 class PreviewPanel;
 class SensitivityPanel;
+class DeploymentPanel;
 class DensityChart;
 class LayerTable;
 class LogView;
@@ -113,6 +114,7 @@ private:
     widgets::SteeringPanel* m_steering;
     widgets::PreviewPanel* m_preview;
     widgets::SensitivityPanel* m_sensitivity;
+    widgets::DeploymentPanel* m_deployment;
     widgets::CollapsePanel* m_collapse;
     widgets::HistoryPanel* m_history;
     widgets::RecipeView* m_recipeView;

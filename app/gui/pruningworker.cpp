@@ -144,6 +144,37 @@ QString PruningWorker::requestSensitivityScan(const core::SensitivitySettings& s
     return {};
 }
 
+QString PruningWorker::requestDeploymentMeasurement(const std::vector<std::int64_t>& batches, int repeats)
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_session)
+        return tr("the session has not loaded yet");
+    if (!m_running) {
+        QMetaObject::invokeMethod(
+            this, [this, batches, repeats] { measureDeploymentIdle(batches, repeats); }, Qt::QueuedConnection);
+        return {};
+    }
+    try {
+        m_session->requestDeploymentMeasurement(batches, repeats);
+    } catch (const std::exception& error) {
+        return errorMessage(error);
+    }
+    return {};
+}
+
+void PruningWorker::measureDeploymentIdle(const std::vector<std::int64_t>& batches, int repeats)
+{
+    if (!m_session || m_running)
+        return; // a run started meanwhile: it measures at its safe point instead
+    try {
+        m_session->measureDeployment(batches, repeats);
+    } catch (const std::exception& error) {
+        Q_EMIT logMessage(tr("Deployment measurement refused: %1").arg(errorMessage(error)));
+        return;
+    }
+    Q_EMIT snapshotReady(std::make_shared<const core::Snapshot>(m_session->snapshot()));
+}
+
 void PruningWorker::cancelSensitivityScan()
 {
     std::lock_guard lock(m_mutex);

@@ -55,6 +55,10 @@ public:
     /// why it was refused (empty on success). cancelSensitivityScan ends a running one. Thread-safe.
     QString requestSensitivityScan(const core::SensitivitySettings& settings);
     void cancelSensitivityScan();
+    /// Measures the session's model for deployment (Snapshot::deployment): at its next safe point
+    /// while it runs or is paused, else at once on the worker thread, which then emits a snapshot.
+    /// Returns why it was refused (empty on success). Thread-safe.
+    QString requestDeploymentMeasurement(const std::vector<std::int64_t>& batches, int repeats);
     /// Writes a file of the session: at its next safe point while it runs or is paused, else at once
     /// on the worker thread. saved() reports the outcome, also a failure. Thread-safe.
     void requestSave(const core::SaveRequest& request);
@@ -86,6 +90,7 @@ Q_SIGNALS:
 
 private:
     void copyLayerTensors(const QString& name);
+    void measureDeploymentIdle(const std::vector<std::int64_t>& batches, int repeats);
     void writePendingSaves();
     /// After Stop: session.h5 at `path` (the autosave) as of the last finished epoch.
     void saveStoppedSession(const std::string& path);

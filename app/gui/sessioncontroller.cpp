@@ -133,6 +133,13 @@ QString SessionController::requestSensitivityScan(const core::SensitivitySetting
     return m_worker->requestSensitivityScan(settings);
 }
 
+QString SessionController::requestDeploymentMeasurement(const std::vector<std::int64_t>& batches, int repeats)
+{
+    if (!m_worker)
+        return tr("there is no session");
+    return m_worker->requestDeploymentMeasurement(batches, repeats);
+}
+
 void SessionController::cancelSensitivityScan()
 {
     if (m_worker)

@@ -52,6 +52,9 @@ public:
     /// A per-layer sensitivity scan of the running or paused session; returns why it was refused.
     QString requestSensitivityScan(const core::SensitivitySettings& settings);
     void cancelSensitivityScan();
+    /// Measures the session's model for deployment (Snapshot::deployment), also after it finished;
+    /// returns why it was refused.
+    QString requestDeploymentMeasurement(const std::vector<std::int64_t>& batches, int repeats);
     /// Writes a report, model or masks file of the session (now when idle, at the next safe point
     /// while it runs or is paused); saved() follows, also when it fails.
     void requestSave(const core::SaveRequest& request);

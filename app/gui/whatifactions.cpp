@@ -1,13 +1,22 @@
 #include "app/gui/whatifactions.h"
 
 #include "app/gui/sessioncontroller.h"
+#include "widgets/deploymentpanel.h"
 #include "widgets/previewpanel.h"
 #include "widgets/sensitivitypanel.h"
 
 namespace espalier::app {
+namespace {
+
+// Timed forward passes per path and batch: enough for a stable median, short enough (well under a
+// second for LeNets) that a running session barely notices the wait.
+constexpr int kDeploymentRepeats = 20;
+
+} // namespace
 
 WhatIfActions::WhatIfActions(SessionController* controller, widgets::PreviewPanel* preview,
-                             widgets::SensitivityPanel* sensitivity, QObject* parent)
+                             widgets::SensitivityPanel* sensitivity, widgets::DeploymentPanel* deployment,
+                             QObject* parent)
     : QObject(parent)
 {
     connect(preview, &widgets::PreviewPanel::previewRequested, this, [this, controller](const QString& method, double sparsity) {
@@ -22,6 +31,12 @@ WhatIfActions::WhatIfActions(SessionController* controller, widgets::PreviewPane
                 const QString error = controller->requestSensitivityScan(settings);
                 if (!error.isEmpty())
                     Q_EMIT logMessage(tr("Sensitivity scan refused: %1").arg(error), false);
+            });
+    connect(deployment, &widgets::DeploymentPanel::measureRequested, this,
+            [this, controller](const std::vector<std::int64_t>& batches) {
+                const QString error = controller->requestDeploymentMeasurement(batches, kDeploymentRepeats);
+                if (!error.isEmpty())
+                    Q_EMIT logMessage(tr("Deployment measurement refused: %1").arg(error), false);
             });
     connect(sensitivity, &widgets::SensitivityPanel::cancelRequested, controller,
             &SessionController::cancelSensitivityScan);

@@ -8,20 +8,22 @@
 namespace espalier::widgets {
 class PreviewPanel;
 class SensitivityPanel;
+class DeploymentPanel;
 } // namespace espalier::widgets
 
 namespace espalier::app {
 
 class SessionController;
 
-/// Hands the what-if panels' requests to the session: previews and sensitivity scans (which change
-/// nothing), and the floors a scan suggests (which go through steering like any other change).
+/// Hands the what-if panels' requests to the session: previews, sensitivity scans and deployment
+/// measurements (which change nothing), and the floors a scan suggests (which go through steering
+/// like any other change).
 /// Lives in: GUI thread.
 class WhatIfActions : public QObject {
     Q_OBJECT
 public:
     WhatIfActions(SessionController* controller, widgets::PreviewPanel* preview, widgets::SensitivityPanel* sensitivity,
-                  QObject* parent = nullptr);
+                  widgets::DeploymentPanel* deployment, QObject* parent = nullptr);
 
 Q_SIGNALS:
     /// For the main window's log; `ok` false for a refusal.

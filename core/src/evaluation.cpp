@@ -2,6 +2,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <chrono>
 
 #include "activationsparsity.h"
 #include "espalier/core/errors.h"
@@ -12,6 +13,8 @@
 #include "model.h"
 #include "prunable.h"
 #include "pruningpreview.h"
+#include "sparseexecution.h"
+#include "timing.h"
 #include "torchruntime.h"
 #include "trainer.h"
 
@@ -66,15 +69,61 @@ ModelEvaluation evaluateLoaded(LoadedModel& m)
     return result;
 }
 
+// The test set through dense LibTorch and through sparse execution, pass by pass in turns so both
+// see the same machine load; accuracy and the logit difference come from the last pass.
+SparseEvaluation evaluateSparse(Model& model, const TensorDataset& test, int passes, bool allSparse)
+{
+    torch::NoGradGuard noGrad;
+    model.module.eval();
+    constexpr std::int64_t kBatch = 1000;
+    SparseEvaluation out;
+    out.batch = std::min<std::int64_t>(kBatch, std::max<std::int64_t>(1, test.size()));
+    out.passes = passes;
+    SparseExecution sparse(model, out.batch, /*repeats=*/20, allSparse);
+    out.layers = std::int64_t(sparse.layers().size());
+    for (const auto& layer : sparse.layers())
+        out.sparseLayers += layer.sparse ? 1 : 0;
+    std::vector<double> denseTimes;
+    std::vector<double> sparseTimes;
+    for (int pass = 0; pass < passes; ++pass) {
+        std::int64_t correct = 0;
+        double maxDifference = 0.0;
+        double denseSeconds = 0.0;
+        double sparseSeconds = 0.0;
+        for (std::int64_t start = 0; start < test.size(); start += out.batch) {
+            const auto end = std::min(test.size(), start + out.batch);
+            const auto x = test.images.slice(0, start, end);
+            auto began = std::chrono::steady_clock::now();
+            const auto dense = model.forward(x);
+            denseSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+            began = std::chrono::steady_clock::now();
+            const auto logits = sparse.forward(x);
+            sparseSeconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+            correct += logits.argmax(1).eq(test.labels.slice(0, start, end)).sum().item<std::int64_t>();
+            maxDifference = std::max(maxDifference, (logits - dense).abs().max().item<double>());
+        }
+        denseTimes.push_back(denseSeconds);
+        sparseTimes.push_back(sparseSeconds);
+        out.testAccuracy = test.size() > 0 ? double(correct) / double(test.size()) : 0.0;
+        out.maxLogitDifference = maxDifference;
+    }
+    out.denseSeconds = median(denseTimes);
+    out.sparseSeconds = median(sparseTimes);
+    return out;
+}
+
 } // namespace
 
 ModelEvaluation evaluateModel(const ModelSpec& modelSpec, const DataSpec& dataSpec, std::uint64_t seed, int threads,
-                              const LogitsExport& logits)
+                              const EvaluationOptions& options)
 {
     auto loaded = loadModel(modelSpec, dataSpec, seed, threads);
-    if (!logits.path.empty())
-        writeLogits(loaded.model, loaded.data.test, logits.samples, logits.path);
-    return evaluateLoaded(loaded);
+    if (!options.logits.path.empty())
+        writeLogits(loaded.model, loaded.data.test, options.logits.samples, options.logits.path);
+    auto result = evaluateLoaded(loaded);
+    if (options.sparseExecution)
+        result.sparse = evaluateSparse(loaded.model, loaded.data.test, std::max(1, options.passes), options.allSparse);
+    return result;
 }
 
 ModelPreview previewModel(const ModelSpec& modelSpec, const DataSpec& dataSpec, std::uint64_t seed, int threads,

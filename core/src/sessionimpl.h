@@ -315,6 +315,8 @@ struct Session::Impl {
     void previewAccuracy(const std::string& method, double sparsity);
     /// Session::requestSensitivityScan at a safe point; failures and cancellation end up in the snapshot.
     void scanLayers(const SensitivitySettings& settings);
+    /// Session::requestDeploymentMeasurement (sessiondeployment.cpp): measures a copy, publishes it.
+    void measureDeployment(const std::vector<std::int64_t>& batches, int repeats);
     std::atomic<bool> scanCancel{false};
     /// collapse_policy "block": fails the session, or in an interactive one goes back to the state
     /// before `round` and pauses there.

@@ -28,8 +28,8 @@ struct SparseLayerChoice {
 /// is not changed). A layer at 30 % sparsity measures slower sparse and stays dense. Eval mode.
 class SparseExecution {
 public:
-    /// `alwaysSparse` skips the measurement and rewrites every Linear layer (tests use it to check
-    /// the kernel inside the graph whatever the machine's timing says).
+    /// `alwaysSparse` rewrites every Linear and Conv layer the kernels cover whatever the timing says
+    /// (to check the kernels inside the graph: tests, `eval --sparse-all`).
     SparseExecution(const Model& model, std::int64_t batch, int repeats = 20, bool alwaysSparse = false);
     ~SparseExecution();
     SparseExecution(const SparseExecution&) = delete;

@@ -13,6 +13,7 @@
 #include <QSlider>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTreeWidget>
 #include <QtTest>
@@ -23,6 +24,7 @@
 #include "app/gui/sessioncontroller.h"
 #include "espalier/core/recipe.h"
 #include "espalier/core/session.h"
+#include "widgets/format.h"
 #include "widgets/collapsepanel.h"
 #include "widgets/densitychart.h"
 #include "widgets/historypanel.h"
@@ -116,6 +118,7 @@ private Q_SLOTS:
     void reportCurveOverlay();
     void sensitivityScanSetsFloors();
     void channelCutShowsChannelsAndEmptyRows();
+    void deploymentPanelMeasuresTheFinishedModel();
 
 private:
     QTemporaryDir* m_dir = nullptr;
@@ -432,6 +435,29 @@ void TestWorkbench::channelCutShowsChannelsAndEmptyRows()
     QTRY_VERIFY(child<QLabel>(w, "legendLabel")->text().contains(QStringLiteral("removed channels")));
     QVERIFY(child<QLabel>(w, "legendLabel")->text().contains(QStringLiteral("of 20 input columns")));
     screenshot(w, "channel-cut");
+}
+
+void TestWorkbench::deploymentPanelMeasuresTheFinishedModel()
+{
+    MainWindow& w = *m_window;
+    Recipe r = fashionRecipe();
+    r.targetSparsity = 0.98;
+    QVERIFY(w.openRecipe(writeRecipe(*m_dir, QStringLiteral("deploy.json"), r)));
+    auto* measure = child<QPushButton>(w, "measureDeploymentButton");
+    QTRY_VERIFY_WITH_TIMEOUT(measure->isEnabled(), kTimeoutMs); // the loaded, untrained model can be measured too
+    QTest::mouseClick(child<QPushButton>(w, "startButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(w.controller()->state(), SessionState::Finished, kTimeoutMs);
+
+    child<QDockWidget>(w, "deploymentDock")->raise();
+    QTRY_VERIFY(measure->isEnabled());
+    QTest::mouseClick(measure, Qt::LeftButton);
+    auto* table = child<QTableWidget>(w, "deploymentTable");
+    QTRY_COMPARE_WITH_TIMEOUT(table->rowCount(), 6, kTimeoutMs); // 3 sizes, batch 1 and 256, max |Δ logit|
+    // The finished model: 2 % of LeNet-300-100's 266,200 weights kept (5,324), the 410 biases dense.
+    QCOMPARE(table->item(0, 1)->text(), espalier::widgets::formatCount(5324 + 410));
+    QVERIFY(table->item(3, 2)->text().endsWith(QStringLiteral("faster")));
+    QVERIFY(child<QLabel>(w, "deploymentStatusLabel")->text().contains(QStringLiteral("round 2")));
+    screenshot(w, "deployment");
 }
 
 QTEST_MAIN(TestWorkbench)

@@ -1,6 +1,7 @@
 // Sparse execution: the CSR Linear kernel against torch::linear, the rewritten forward graph against
 // the dense model, and the bench's counts.
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include "csrlinear.h"
@@ -8,9 +9,13 @@
 #include "espalier/core/bench.h"
 #include "espalier/core/errors.h"
 #include "model.h"
+#include "sessiontesting.h"
 #include "sparseexecution.h"
 
+#include <thread>
+
 using namespace espalier::core;
+using namespace espalier::core::testing;
 
 namespace {
 
@@ -33,6 +38,7 @@ private Q_SLOTS:
     void rewrittenGraphEqualsDenseModel();
     void benchCountsWhatItPrunes();
     void badBenchRequestsAreRefused();
+    void sessionMeasuresItsModelWhilePausedAndAfterwards();
 };
 
 void TestSparseExecution::csrRoundTripsTheWeight()
@@ -176,6 +182,47 @@ void TestSparseExecution::badBenchRequestsAreRefused()
     request.sparsities = {0.5};
     request.batches = {0};
     QVERIFY_THROWS_EXCEPTION(InputError, runBench(request));
+}
+
+void TestSparseExecution::sessionMeasuresItsModelWhilePausedAndAfterwards()
+{
+    QTemporaryDir dir;
+    auto recipe = syntheticRecipe();
+    recipe.rounds = 2;
+    recipe.roundEpochs = 1; // iterative: round 1 stops short of the target, round 2 reaches it
+    Session session(recipe);
+    QVERIFY(inputErrorOf([&] { session.requestDeploymentMeasurement({1, 0}); }).contains(QStringLiteral("batch size 0")));
+    QVERIFY(inputErrorOf([&] { session.requestDeploymentMeasurement({}); }).contains(QStringLiteral("batch size")));
+    session.pause();
+    std::thread worker([&] { session.run(); });
+    QVERIFY(pauseAfterNextRound(session, 1));
+    const auto before = savedParameters(session, dir.filePath("before.pt"));
+    session.requestDeploymentMeasurement({1, 8}, 3);
+    QVERIFY(waitFor(session, [](const Snapshot& s) { return s.deployment.row.has_value() && !s.deployment.running; }));
+    auto s = session.snapshot();
+    const auto paused = *s.deployment.row; // a copy: s is reused below
+    QCOMPARE(s.deployment.round, 1);
+    QCOMPARE(s.deployment.sparsity, s.sparsity);
+    QCOMPARE(paused.parameters, std::int64_t(266610));
+    // The measured non-zeros are the session's kept weights plus the dense biases.
+    QCOMPARE(paused.nonzeroMacs, s.keptWeights);
+    QCOMPARE(paused.latency.size(), std::size_t(2));
+    QVERIFY(paused.maxDifference < 1e-4);
+    // Measured on a copy: the session's parameters are untouched.
+    QVERIFY(sameTensors(savedParameters(session, dir.filePath("after.pt")), before));
+    session.resume();
+    worker.join();
+
+    // After the run, measured at once on the calling thread, for the final model.
+    const auto done = session.measureDeployment({4}, 2);
+    s = session.snapshot();
+    QVERIFY(done.row.has_value());
+    QCOMPARE(done.round, 2);
+    QCOMPARE(done.row->nonzeroMacs, s.keptWeights);
+    QVERIFY(done.row->nonzeroMacs < paused.nonzeroMacs); // round 2 pruned further
+    QCOMPARE(done.row->latency.size(), std::size_t(1));
+    QCOMPARE(done.row->latency[0].batch, std::int64_t(4));
+    QCOMPARE(s.deployment.row->compressedBytes, done.row->compressedBytes);
 }
 
 QTEST_GUILESS_MAIN(TestSparseExecution)

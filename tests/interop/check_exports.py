@@ -100,6 +100,19 @@ def check_reload(binary, out):
            f"eval --weights checkpoint.h5 == eval model.pt ({sparse['test_accuracy']:.4f})")
 
 
+def check_sparse_eval(binary, out):
+    """eval --sparse-all runs the compressed checkpoint through the CSR kernels: same predictions.
+    (--sparse alone chooses per layer by measured speed, which a loaded CI machine may not reproduce.)"""
+    result = json.loads(cli(binary, "eval", "--model", "lenet300", "--weights", os.path.join(out, "checkpoint.h5"),
+                            "--sparse-all", "--json").stdout)
+    s = result["sparse_execution"]
+    expect(s["layers"] == 3 and s["sparse_layers"] == 3, f"eval --sparse-all: {s['sparse_layers']} of 3 layers sparse")
+    expect(s["max_logit_difference"] <= 1e-4, f"eval --sparse: max |logit difference| {s['max_logit_difference']:.2g}")
+    expect(abs(s["test_accuracy"] - result["test_accuracy"]) <= 1.0 / result["samples"],
+           f"eval --sparse accuracy {s['test_accuracy']:.4f} == dense {result['test_accuracy']:.4f}")
+    expect(s["dense_seconds"] > 0 and s["sparse_seconds"] > 0, "eval --sparse times both paths")
+
+
 def main():
     binary = sys.argv[1]
     torch.set_num_threads(2)
@@ -119,6 +132,7 @@ def main():
         check_layer_csv(out)
         check_inspect(binary, out)
         check_reload(binary, out)
+        check_sparse_eval(binary, out)
     if failures:
         sys.exit(f"{len(failures)} check(s) failed: " + "; ".join(failures))
     print("exports: logits, sparse checkpoint, layers.csv and inspect agree with PyTorch, numpy and h5py")

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,17 @@ struct BenchResult {
     std::string model;
     int threads = 0;
     std::vector<BenchRow> rows;
+};
+
+/// The session's latest deployment measurement (Session::requestDeploymentMeasurement): the model
+/// as it is at that point, measured like one `bench` row.
+struct DeploymentState {
+    bool running = false;
+    int round = 0;                 ///< rounds finished when it was measured
+    double sparsity = 0.0;         ///< the session's sparsity then
+    int threads = 0;
+    std::optional<BenchRow> row;   ///< of the last finished measurement
+    std::string message;           ///< why the last one ended without a row
 };
 
 /// Loads the model and data and measures each row. Throws InputError for bad input.

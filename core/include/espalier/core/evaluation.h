@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,19 @@
 #include "espalier/core/snapshot.h"
 
 namespace espalier::core {
+
+/// The test set run through sparse execution (core SparseExecution: CSR kernels for the layers that
+/// measured faster sparse) next to dense LibTorch, as `espalier-cli eval --sparse` reports it.
+struct SparseEvaluation {
+    std::int64_t batch = 0;          ///< evaluation batch the layers were chosen for
+    std::int64_t layers = 0;         ///< Linear and Conv layers
+    std::int64_t sparseLayers = 0;   ///< of those, running the CSR kernel
+    double testAccuracy = 0.0;       ///< from the sparse logits
+    double maxLogitDifference = 0.0; ///< max |sparse − dense| over every test logit
+    double denseSeconds = 0.0;       ///< one pass over the test set, median of `passes`
+    double sparseSeconds = 0.0;
+    int passes = 0;
+};
 
 /// Test-set quality of a saved model, and how sparse its prunable tensors actually are.
 struct ModelEvaluation {
@@ -18,6 +32,7 @@ struct ModelEvaluation {
     std::int64_t samples = 0;
     std::vector<LayerStats> layers; ///< kept = non-zero weights
     double sparsity = 0.0;          ///< fraction of prunable weights that are exactly zero
+    std::optional<SparseEvaluation> sparse; ///< when asked for
 };
 
 /// Where to write the logits of the first `samples` test samples (file order); no file when `path`
@@ -27,10 +42,18 @@ struct LogitsExport {
     std::int64_t samples = 0;
 };
 
+/// What evaluateModel does besides the plain test-set pass.
+struct EvaluationOptions {
+    LogitsExport logits;
+    bool sparseExecution = false; ///< also run the test set sparse and time both (ModelEvaluation::sparse)
+    bool allSparse = false;       ///< with sparseExecution: every layer sparse, even where dense measured faster
+    int passes = 3;               ///< timed passes over the test set per path, with sparseExecution
+};
+
 /// Loads `model` (zoo name or TorchScript file, plus model.weights / model.masks when set) and
 /// `data`, evaluates on the test set. Throws InputError for a bad model, data or a model/data mismatch.
 ModelEvaluation evaluateModel(const ModelSpec& model, const DataSpec& data, std::uint64_t seed, int threads,
-                              const LogitsExport& logits = {});
+                              const EvaluationOptions& options = {});
 
 /// A what-if pruning of a saved model (`espalier-cli eval --preview-sparsity S --method M`).
 struct PreviewRequest {

@@ -105,6 +105,13 @@ public:
     /// end it early. The same model state scanned again comes from the cache at once.
     void requestSensitivityScan(const SensitivitySettings& settings);
     void cancelSensitivityScan();
+    /// At the next safe point (also while paused), measures what deploying the model as it is now
+    /// would cost (stored bytes, non-zero MACs, dense against sparse latency at `batches`; as
+    /// `espalier-cli bench` does) on a copy, and publishes it in Snapshot::deployment. Throws
+    /// InputError at once for a batch below 1 or repeats below 1.
+    void requestDeploymentMeasurement(const std::vector<std::int64_t>& batches, int repeats = 20);
+    /// The same, now; only while run() is not executing. The result is also in snapshot().
+    DeploymentState measureDeployment(const std::vector<std::int64_t>& batches, int repeats = 20);
     /// Copies one prunable tensor at the next safe point and hands it to hooks.onLayerTensors.
     void requestLayerTensors(const std::string& name);
     /// Copies one prunable tensor now; only while run() is not executing. Throws InputError for an

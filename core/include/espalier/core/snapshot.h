@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "espalier/core/bench.h"
 #include "espalier/core/sensitivity.h"
 
 namespace espalier::core {
@@ -73,6 +74,8 @@ struct RoundRecord {
     bool disconnected = false;       ///< no input→output path survived
     int branch = 0;
     int position = 0;                ///< epochs along the branch when the round ended
+    double scoreSeconds = 0.0;       ///< scoring (ESPN: mask discovery) and selecting + applying the
+                                     ///< mask; no training, no evaluation. Not saved in report.h5.
 };
 
 /// A steering change, rollback or warning, placed on the time axis of the plots.
@@ -144,6 +147,7 @@ struct Snapshot {
     /// What-if previews (Session::requestPreview), oldest first; none of them changed the session.
     std::vector<PreviewPoint> previewPoints;
     SensitivityState sensitivity;
+    DeploymentState deployment;
 };
 
 const char* toString(SessionState state);
