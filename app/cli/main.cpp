@@ -80,7 +80,7 @@ int main(int argc, char** argv)
     scoreCmd->add_option("--param", score.params, "Method parameter key=value, e.g. --param temperature=200 (repeatable)");
     scoreCmd->add_flag("--json", score.json,
                        "Print per-layer results as JSON, with score_seconds: the time spent scoring and masking, "
-                       "summed over rounds (no loading, no evaluation)");
+                       "summed over rounds (no loading, no evaluation), and score_seconds_parts (scores, masks)");
 
     EvalOptions eval;
     auto* evalCmd = app.add_subcommand("eval", "Evaluate a model on a test set and report its sparsity");

@@ -88,11 +88,22 @@ int scoreCommand(const ScoreOptions& options)
     bool collapsed = !s.rounds.empty() && s.rounds.back().disconnected;
     for (const auto& layer : s.layers)
         collapsed = collapsed || layer.collapsed;
+    // The session times each round's scoring and mask selection itself (steady_clock), so model
+    // and data loading, the per-round test evaluation and the printing are not counted.
+    double scoreSeconds = 0.0;
+    double maskSeconds = 0.0;
+    for (const auto& round : s.rounds) {
+        scoreSeconds += round.scoreSeconds;
+        maskSeconds += round.maskSeconds;
+    }
     if (options.json) {
         nlohmann::json result{{"model", options.model}, {"method", options.method}, {"sparsity", s.sparsity},
                               {"effective_sparsity", s.effectiveSparsity}, {"collapsed", collapsed},
                               {"prunable_weights", s.prunableWeights}, {"kept_weights", s.keptWeights},
-                              {"test_accuracy_without_training", accuracy}, {"layers", layersJson(s.layers)}};
+                              {"test_accuracy_without_training", accuracy},
+                              {"score_seconds", scoreSeconds + maskSeconds},
+                              {"score_seconds_parts", {{"scores", scoreSeconds}, {"masks", maskSeconds}}},
+                              {"layers", layersJson(s.layers)}};
         std::cout << result.dump(2) << "\n";
         return 0;
     }

@@ -272,6 +272,7 @@ void Session::Impl::pruneRound(int round, const PhaseResume* resumeIn)
     } else {
         std::unique_ptr<EspnMaskDiscovery> espn;
         std::vector<torch::Tensor> scores;
+        const auto scoringStart = Clock::now();
         if (recipe.method == "none") {
             // The cut was the pruning; what follows is its fine-tuning.
         } else if (isEspnMethod(recipe.method)) {
@@ -280,8 +281,11 @@ void Session::Impl::pruneRound(int round, const PhaseResume* resumeIn)
         } else {
             scores = roundScores(generator);
         }
+        const auto scored = Clock::now();
         if (recipe.method != "none")
             record.collapsedLayers = int(commitMasks(round, scores, density, espn.get(), record).size());
+        record.scoreSeconds = std::chrono::duration<double>(scored - scoringStart).count();
+        record.maskSeconds = std::chrono::duration<double>(Clock::now() - scored).count();
         record.sparsity = masks.sparsity();
         if (recipe.method == "none") {
             record.targetSparsity = record.sparsity; // the cut decides it

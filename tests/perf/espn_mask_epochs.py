@@ -8,16 +8,13 @@ shuffled batches from in-memory tensors; algorithms.md §1.2). It alternates the
 times each, so that both see the same machine load. It prints the median seconds per mask epoch
 (training only, without the per-epoch test evaluation) and the ratio Python / Espalier.
 
-usage: espn_mask_epochs.py ESPALIER_CLI [--epochs 3] [--threads 1] [--repeats 2]
+usage: espn_mask_epochs.py ESPALIER_CLI [--epochs 3] [--threads 1] [--repeats 2] [--train-limit N]
 (run with Debian's /usr/bin/python3, which has python3-torch and h5py)
 """
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
 import h5py
@@ -25,27 +22,32 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(__file__))
-from training_throughput import load_fashion  # noqa: E402
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from training_throughput import PerfError, load_fashion, require_cli, run_recipe  # noqa: E402
 
 ALPHA, MASK_LR, BATCH = 8e-5, 0.05, 256
 
 
-def espalier(cli, epochs, threads):
-    recipe = {"model": {"name": "lenet300"}, "data": {"name": "fashion-mnist"}, "method": "espn-finetune",
+def espalier(cli, epochs, threads, train_limit=None):
+    data = {"name": "fashion-mnist"}
+    if train_limit:
+        data["train_limit"] = int(train_limit)
+    recipe = {"model": {"name": "lenet300"}, "data": data, "method": "espn-finetune",
               "method_params": {"alpha": ALPHA, "tau": 0.01, "mask_lr": MASK_LR, "max_mask_epochs": epochs,
                                 "batch": BATCH},
               "target_sparsity": 0.98, "pretrain": {"epochs": 0}, "train": {"epochs": 0},
               "threads": threads, "seed": 0}
-    with tempfile.TemporaryDirectory() as work:
-        path = os.path.join(work, "recipe.json")
-        with open(path, "w") as f:
-            json.dump(recipe, f)
-        subprocess.run([cli, "run", path, "--out", work], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+
+    def mask_seconds(work):
         with h5py.File(os.path.join(work, "report.h5"), "r") as f:
             epochs_table = f["epochs"][()]
-    return [float(e["seconds"]) for e in epochs_table if e["phase"].decode() == "mask"]
+        return [float(e["seconds"]) for e in epochs_table if e["phase"].decode() == "mask"]
+
+    _, seconds = run_recipe(cli, recipe, collect=mask_seconds)
+    if not seconds:
+        raise PerfError("espalier-cli run recorded no ESPN mask epochs in report.h5")
+    return seconds
 
 
 class MaskedLeNet300(nn.Module):
@@ -86,18 +88,33 @@ def python_loop(x, y, epochs, threads):
     return seconds
 
 
+def measure(cli, x, y, epochs, threads, repeats, train_limit=None, progress=None):
+    """Alternates Espalier and the Python loop `repeats` times; returns (Espalier's seconds per mask
+    epoch, Python's), every epoch of every repeat. `x`, `y` must hold the samples `train_limit`
+    gives Espalier (load_fashion(train_limit))."""
+    ours, theirs = [], []
+    for r in range(repeats):
+        if progress:
+            progress(f"ESPN mask epochs: repeat {r + 1}/{repeats}")
+        ours += espalier(cli, epochs, threads, train_limit)
+        theirs += python_loop(x, y, epochs, threads)
+    return ours, theirs
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("cli")
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--train-limit", type=int, default=None, help="use only the first N training samples")
     args = ap.parse_args()
-    x, y = load_fashion()
-    ours, theirs = [], []
-    for _ in range(args.repeats):
-        ours += espalier(args.cli, args.epochs, args.threads)
-        theirs += python_loop(x, y, args.epochs, args.threads)
+    try:
+        cli = require_cli(args.cli)
+        x, y = load_fashion(args.train_limit)
+        ours, theirs = measure(cli, x, y, args.epochs, args.threads, args.repeats, args.train_limit)
+    except PerfError as e:
+        sys.exit(f"espn_mask_epochs.py: {e}")
     a, b = statistics.median(ours), statistics.median(theirs)
     print(f"mask epoch, LeNet-300-100, Fashion-MNIST, batch {BATCH}, {args.threads} thread(s), "
           f"{args.repeats} x {args.epochs} epochs each")

@@ -74,8 +74,9 @@ struct RoundRecord {
     bool disconnected = false;       ///< no input→output path survived
     int branch = 0;
     int position = 0;                ///< epochs along the branch when the round ended
-    double scoreSeconds = 0.0;       ///< scoring (ESPN: mask discovery) and selecting + applying the
-                                     ///< mask; no training, no evaluation. Not saved in report.h5.
+    // Not saved in report.h5; `espalier-cli score --json` reports their sums.
+    double scoreSeconds = 0.0;       ///< computing the scores (ESPN: mask discovery)
+    double maskSeconds = 0.0;        ///< selecting, checking and applying the mask
 };
 
 /// A steering change, rollback or warning, placed on the time axis of the plots.
