@@ -13,7 +13,7 @@ namespace espalier::core {
 namespace {
 
 constexpr const char* kFormat = "espalier-masks";
-constexpr std::int64_t kFormatVersion = 1;
+constexpr std::int64_t kMaskFileVersion = 1;
 
 std::string joinPath(const h5::Group& group, const std::string& name) {
     return group.path() == "/" ? "/" + name : group.path() + "/" + name;
@@ -69,7 +69,7 @@ void writeMasksFile(const std::string& path, const std::vector<MaskData>& masks)
     {
         const h5::Group root = file.root();
         root.writeString("format", kFormat);
-        root.writeInt64("format_version", kFormatVersion);
+        root.writeInt64("format_version", kMaskFileVersion);
         root.writeString("espalier_version", ESPALIER_VERSION);
         const h5::Group group = root.createGroup("masks");
         for (const MaskData& mask : masks)
@@ -97,7 +97,7 @@ std::vector<MaskData> readMasksFile(const std::string& path) {
                              (format.empty() ? std::string("no 'format' attribute and no /masks group")
                                              : "format = '" + format + "'") +
                              ")");
-        if (root.hasAttribute("format_version") && root.readInt64("format_version") > kFormatVersion)
+        if (root.hasAttribute("format_version") && root.readInt64("format_version") > kMaskFileVersion)
             throw InputError(path + ": format_version " + std::to_string(root.readInt64("format_version")) +
                              " was written by a newer Espalier (this one reads version 1)");
         if (format == "espalier-report") {

@@ -15,7 +15,7 @@ namespace espalier::core {
 namespace {
 
 constexpr const char* kFormat = "espalier-report";
-constexpr std::int64_t kFormatVersion = 1;
+constexpr std::int64_t kReportFileVersion = 1;
 
 // Pairs every LayerStats with its mask by name; masks without stats get stats from the mask.
 std::vector<std::pair<LayerStats, MaskData>> pairLayers(const std::string& path,
@@ -223,7 +223,7 @@ void writeReport(const std::string& path, const ReportContent& content) {
     {
         const h5::Group root = file.root();
         root.writeString("format", kFormat);
-        root.writeInt64("format_version", kFormatVersion);
+        root.writeInt64("format_version", kReportFileVersion);
         root.writeString("espalier_version", ESPALIER_VERSION);
         root.writeString("created_utc", utcNow());
         root.writeString("recipe", content.recipeJson);
@@ -265,7 +265,7 @@ LoadedReport readReport(const std::string& path) {
         if (const std::string format = root.readString("format"); format != kFormat)
             throw InputError(path + ": not an Espalier report (format = '" + format + "')");
         report.formatVersion = root.readInt64("format_version");
-        if (report.formatVersion > kFormatVersion)
+        if (report.formatVersion > kReportFileVersion)
             throw InputError(path + ": format_version " + std::to_string(report.formatVersion) +
                              " was written by a newer Espalier (this one reads version 1)");
         report.espalierVersion = root.readString("espalier_version");

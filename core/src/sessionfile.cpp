@@ -14,7 +14,7 @@ namespace espalier::core {
 namespace {
 
 constexpr const char* kFormat = "espalier-session";
-constexpr std::int64_t kFormatVersion = 1;
+constexpr std::int64_t kSessionFileVersion = 1;
 
 // Tensors named by `names` (undefined ones are left out; an empty list writes no group).
 void writeTensors(const h5::Group& parent, const std::string& groupName, const std::vector<std::string>& names,
@@ -173,7 +173,7 @@ void writeSessionFile(const std::string& path, const SessionFile& file)
         {
             const h5::Group root = out.root();
             root.writeString("format", kFormat);
-            root.writeInt64("format_version", kFormatVersion);
+            root.writeInt64("format_version", kSessionFileVersion);
             root.writeString("espalier_version", ESPALIER_VERSION);
             root.writeString("created_utc", utcNow());
             root.writeString("recipe", file.initialRecipeJson);
@@ -209,9 +209,9 @@ void checkFormat(const std::string& path, const h5::Group& root)
         throw InputError(path + ": not an Espalier session file (root attribute format is not \"" +
                          std::string(kFormat) + "\")");
     const auto version = root.readInt64("format_version");
-    if (version > kFormatVersion)
+    if (version > kSessionFileVersion)
         throw InputError(path + ": session format_version " + std::to_string(version) +
-                         " is newer than this Espalier reads (" + std::to_string(kFormatVersion) + ")");
+                         " is newer than this Espalier reads (" + std::to_string(kSessionFileVersion) + ")");
 }
 
 } // namespace

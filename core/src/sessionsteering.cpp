@@ -15,7 +15,7 @@ bool wholeSessionMethod(const std::string& method)
     return isEspnMethod(method) || method == "gmp" || method == "none";
 }
 
-std::string percentText(double fraction)
+std::string steeringPercent(double fraction)
 {
     std::ostringstream text;
     text << std::fixed << std::setprecision(2) << 100.0 * fraction << " %";
@@ -26,7 +26,7 @@ std::string describe(const SteeringChange& c)
 {
     std::vector<std::string> parts;
     if (c.targetSparsity)
-        parts.push_back("target " + percentText(*c.targetSparsity));
+        parts.push_back("target " + steeringPercent(*c.targetSparsity));
     if (c.method)
         parts.push_back("method " + *c.method);
     if (c.methodParams) {
@@ -49,7 +49,7 @@ std::string describe(const SteeringChange& c)
     for (const auto& [layer, locked] : c.locks)
         parts.push_back((locked ? "lock " : "unlock ") + layer);
     for (const auto& [layer, density] : c.floors)
-        parts.push_back("floor " + layer + " " + percentText(density));
+        parts.push_back("floor " + layer + " " + steeringPercent(density));
     std::string text;
     for (const auto& p : parts)
         text += (text.empty() ? "" : ", ") + p;

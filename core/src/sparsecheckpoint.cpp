@@ -12,7 +12,7 @@ namespace espalier::core {
 namespace {
 
 constexpr const char* kFormat = "espalier-sparse-checkpoint";
-constexpr std::int64_t kFormatVersion = 1;
+constexpr std::int64_t kCheckpointFileVersion = 1;
 
 void writeSparseTensor(const h5::Group& sparse, const std::string& name, const torch::Tensor& weight,
                        const torch::Tensor& mask)
@@ -86,7 +86,7 @@ void writeSparseCheckpoint(const Model& model, const MaskSet& masks, const std::
     {
         const h5::Group root = file.root();
         root.writeString("format", kFormat);
-        root.writeInt64("format_version", kFormatVersion);
+        root.writeInt64("format_version", kCheckpointFileVersion);
         root.writeString("espalier_version", ESPALIER_VERSION);
         root.writeString("model", model.name);
         const h5::Group sparse = root.createGroup("sparse");
@@ -118,7 +118,7 @@ SparseCheckpoint readSparseCheckpoint(const std::string& path)
             throw InputError(path + ": not an Espalier sparse checkpoint (" +
                              (format.empty() ? std::string("no 'format' attribute") : "format = '" + format + "'") +
                              ")");
-        if (root.readInt64("format_version") > kFormatVersion)
+        if (root.readInt64("format_version") > kCheckpointFileVersion)
             throw InputError(path + ": format_version " + std::to_string(root.readInt64("format_version")) +
                              " was written by a newer Espalier (this one reads version 1)");
         checkpoint.model = root.readString("model");

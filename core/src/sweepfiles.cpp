@@ -21,7 +21,7 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 constexpr const char* kSummaryFormat = "espalier-sweep-summary";
-constexpr std::int64_t kFormatVersion = 1;
+constexpr std::int64_t kSweepFileVersion = 1;
 
 // JSON has no NaN: a missing accuracy is null.
 ordered_json numberOrNull(double value) { return std::isnan(value) ? ordered_json() : ordered_json(value); }
@@ -52,7 +52,7 @@ void writeSweepPlan(const std::string& folder, const SweepSpec& spec, const std:
 {
     ordered_json plan;
     plan["format"] = "espalier-sweep";
-    plan["format_version"] = kFormatVersion;
+    plan["format_version"] = kSweepFileVersion;
     plan["espalier_version"] = ESPALIER_VERSION;
     plan["name"] = spec.name;
     // Absolute, so that the window can continue the sweep from any working folder.
@@ -136,7 +136,7 @@ void writeSweepSummary(const std::string& folder, const SweepResults& results)
     {
         const h5::Group root = file.root();
         root.writeString("format", kSummaryFormat);
-        root.writeInt64("format_version", kFormatVersion);
+        root.writeInt64("format_version", kSweepFileVersion);
         root.writeString("espalier_version", ESPALIER_VERSION);
         root.writeString("created_utc", utcNow());
         root.writeString("name", results.name);

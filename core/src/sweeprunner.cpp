@@ -46,7 +46,7 @@ std::string stableHash(const std::string& text)
     return hex;
 }
 
-std::string percentText(double fraction)
+std::string sweepPercent(double fraction)
 {
     char text[32];
     std::snprintf(text, sizeof text, "%.2f %%", fraction * 100.0);
@@ -215,8 +215,8 @@ SweepResults SweepRunner::run(const SweepHooks& hooks)
         results.cells[i] = runCell(m_cells[i], hooks);
         const auto& r = results.cells[i];
         log(hooks, position + (r.status == CellStatus::Done
-                                   ? ": done, final test accuracy " + percentText(r.finalAccuracy) + " (best " +
-                                         percentText(r.bestAccuracy) + ") at " + percentText(r.achievedSparsity) +
+                                   ? ": done, final test accuracy " + sweepPercent(r.finalAccuracy) + " (best " +
+                                         sweepPercent(r.bestAccuracy) + ") at " + sweepPercent(r.achievedSparsity) +
                                          " sparsity"
                                    : ": failed: " + r.error));
         summarizeSweep(results);

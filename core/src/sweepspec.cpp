@@ -162,7 +162,7 @@ SweepSpec sweepFromJson(const json& root, const std::string& source, const std::
 }
 
 // "99.6" for 0.996, "95" for 0.95: the sparsity in per cent as a folder-name part.
-std::string percentText(double sparsity)
+std::string cellNamePercent(double sparsity)
 {
     std::ostringstream text;
     text.precision(6);
@@ -253,7 +253,7 @@ std::vector<SweepCell> planSweep(const SweepSpec& spec)
                 cell.method = method.label;
                 cell.sparsity = sparsity;
                 cell.seed = seed;
-                cell.name = safeName(method.label) + "-" + percentText(sparsity) + "-seed" + std::to_string(seed);
+                cell.name = safeName(method.label) + "-" + cellNamePercent(sparsity) + "-seed" + std::to_string(seed);
                 std::vector<std::string> sets = {"target_sparsity=" + json(sparsity).dump(),
                                                  "seed=" + std::to_string(seed)};
                 for (const auto& [s, extra] : method.bySparsity)
