@@ -17,8 +17,9 @@ CsrWeight toCsr(const torch::Tensor& weight);
 
 /// x · Wᵀ + bias for x of shape [..., in] with W sparse: the work is proportional to the non-zeros.
 /// Batches of more than one row multiply with the input transposed, so the inner loop runs over the
-/// batch in contiguous memory (vectorised); output rows are split over the intra-op threads when
-/// the product is large enough to pay for it. Float32 only.
+/// batch in contiguous memory (vectorised); output rows are split over the intra-op threads in
+/// ranges of equal non-zeros when the product is large enough to pay for it. Per-thread scratch
+/// buffers for the transposes are kept between calls. Float32 only.
 torch::Tensor csrLinear(const torch::Tensor& x, const torch::Tensor& rowStart, const torch::Tensor& columns,
                         const torch::Tensor& values, const c10::optional<torch::Tensor>& bias);
 
