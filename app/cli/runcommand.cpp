@@ -30,8 +30,10 @@ int runToEnd(core::Session& session, const std::filesystem::path& out, const std
     const auto reportPath = (out / "report.h5").string();
     const auto sessionPath = (out / "session.h5").string();
     try {
+        core::SessionHooks settings;
+        settings.autosavePath = sessionPath;
         runWithProgress(session, progress, isTerminal(json ? 2 : 1), [&] { session.saveReport(reportPath); },
-                        sessionPath);
+                        settings);
     } catch (...) {
         // Stopped (Ctrl-C), diverged or refused: keep what ran, up to the last finished epoch.
         try {

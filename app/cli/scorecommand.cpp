@@ -75,7 +75,9 @@ int scoreCommand(const ScoreOptions& options)
 
     std::ostream& progress = options.json ? std::cerr : std::cout;
     core::Session session(recipe);
-    runWithProgress(session, progress, isTerminal(options.json ? 2 : 1));
+    core::SessionHooks settings;
+    settings.evaluateUntrainedRounds = false; // only the last round's accuracy is reported
+    runWithProgress(session, progress, isTerminal(options.json ? 2 : 1), {}, settings);
     if (!options.out.empty())
         session.saveMasks(options.out, options.saveScores);
     if (!options.exportPath.empty())
@@ -92,17 +94,20 @@ int scoreCommand(const ScoreOptions& options)
     // and data loading, the per-round test evaluation and the printing are not counted.
     double scoreSeconds = 0.0;
     double maskSeconds = 0.0;
+    double checkSeconds = 0.0;
     for (const auto& round : s.rounds) {
         scoreSeconds += round.scoreSeconds;
         maskSeconds += round.maskSeconds;
+        checkSeconds += round.checkSeconds;
     }
     if (options.json) {
         nlohmann::json result{{"model", options.model}, {"method", options.method}, {"sparsity", s.sparsity},
                               {"effective_sparsity", s.effectiveSparsity}, {"collapsed", collapsed},
                               {"prunable_weights", s.prunableWeights}, {"kept_weights", s.keptWeights},
                               {"test_accuracy_without_training", accuracy},
-                              {"score_seconds", scoreSeconds + maskSeconds},
-                              {"score_seconds_parts", {{"scores", scoreSeconds}, {"masks", maskSeconds}}},
+                              {"score_seconds", scoreSeconds + maskSeconds + checkSeconds},
+                              {"score_seconds_parts",
+                               {{"scores", scoreSeconds}, {"masks", maskSeconds}, {"checks", checkSeconds}}},
                               {"layers", layersJson(s.layers)}};
         std::cout << result.dump(2) << "\n";
         return 0;

@@ -6,14 +6,13 @@
 namespace espalier::cli {
 
 void runWithProgress(core::Session& session, std::ostream& progress, bool terminal,
-                     const std::function<void()>& onRoundFinished, const std::string& autosavePath)
+                     const std::function<void()>& onRoundFinished, core::SessionHooks settings)
 {
     installInterruptHandler();
     ProgressPrinter printer(progress, terminal);
     std::size_t roundsSeen = 0;
     bool stopSent = false;
-    core::SessionHooks hooks;
-    hooks.autosavePath = autosavePath;
+    core::SessionHooks hooks = std::move(settings);
     hooks.autosaveIntervalSeconds = 20.0; // SynFlow's 100 short rounds must not each write session.h5
     hooks.onLog = [&](const std::string& line) { printer.onLog(line); };
     hooks.onSnapshot = [&](const core::Snapshot& s) {

@@ -9,9 +9,10 @@
 namespace espalier::cli {
 
 /// Runs `session` to the end with progress on `progress`, Ctrl-C mapped to Session::stop, and
-/// `onRoundFinished` called (on the session's thread) each time a round record is added. With an
-/// `autosavePath`, session.h5 is written there at the end of every round.
+/// `onRoundFinished` called (on the session's thread) each time a round record is added. `settings`
+/// supplies the hooks' plain settings (autosavePath: session.h5 at most every 20 s of round ends,
+/// evaluateUntrainedRounds); its callbacks are replaced.
 void runWithProgress(core::Session& session, std::ostream& progress, bool terminal,
-                     const std::function<void()>& onRoundFinished = {}, const std::string& autosavePath = {});
+                     const std::function<void()>& onRoundFinished = {}, core::SessionHooks settings = {});
 
 } // namespace espalier::cli

@@ -1,7 +1,10 @@
 #include "maskselection.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
 #include "espalier/core/errors.h"
@@ -11,27 +14,54 @@ namespace {
 
 constexpr double kMinusInf = -std::numeric_limits<double>::infinity();
 
-// Marks the `count` best candidates of `scores` (flat, -inf = not a candidate) in `keep`: every
-// score above the k-th largest, then the tied ones with the lowest indices. A selection (kthvalue)
-// instead of a full sort: SynFlow re-selects over 20M scores a hundred times.
-void keepTop(const torch::Tensor& scores, std::int64_t count, torch::Tensor& keep)
+// Marks the `count` best candidates of `scores` (-inf = not a candidate) in `keep`: every score
+// above the count-th largest, then the tied ones with the lowest indices. One nth_element over the
+// candidates and branch-free passes: SynFlow selects a hundred times per run, and ATen's kthvalue
+// with the comparison passes around it cost several times Python's topk.
+void keepTop(const double* scores, std::int64_t n, std::int64_t count, bool* keep)
 {
     if (count <= 0)
         return;
-    const auto candidate = scores.gt(kMinusInf);
-    const std::int64_t candidates = candidate.sum().item<std::int64_t>();
-    if (count >= candidates) {
-        keep.logical_or_(candidate);
+    thread_local std::vector<double> buffer; // kept between calls: no page faults per round
+    buffer.resize(static_cast<std::size_t>(n));
+    double* candidates = buffer.data();
+    std::int64_t found = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+        candidates[found] = scores[i];
+        found += scores[i] > kMinusInf;
+    }
+    if (count >= found) {
+        for (std::int64_t i = 0; i < n; ++i)
+            keep[i] = keep[i] | (scores[i] > kMinusInf);
         return;
     }
-    const double threshold = std::get<0>(torch::kthvalue(scores, scores.numel() - count + 1)).item<double>();
-    const auto above = scores.gt(threshold);
-    keep.logical_or_(above);
-    const std::int64_t remaining = count - above.sum().item<std::int64_t>();
-    if (remaining > 0) {
-        auto tied = scores.eq(threshold).nonzero().flatten().slice(0, 0, remaining);
-        keep.index_fill_(0, tied, true);
+    std::nth_element(candidates, candidates + (count - 1), candidates + found, std::greater<>());
+    const double threshold = candidates[count - 1];
+    std::int64_t above = 0;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const bool better = scores[i] > threshold;
+        keep[i] = keep[i] | better;
+        above += better;
     }
+    for (std::int64_t i = 0, remaining = count - above; i < n && remaining > 0; ++i)
+        if (scores[i] == threshold) {
+            keep[i] = true;
+            --remaining;
+        }
+}
+
+// work[i] = score[i] where `alive`, -inf elsewhere; false when a score is NaN. Reads float32 or
+// float64 scores in place, without a converted copy.
+template <typename Score>
+bool candidateScores(const Score* score, const bool* alive, std::int64_t n, double* work)
+{
+    bool finiteOrInf = true;
+    for (std::int64_t i = 0; i < n; ++i) {
+        const double value = double(score[i]);
+        finiteOrInf = finiteOrInf && value == value;
+        work[i] = alive[i] ? value : kMinusInf;
+    }
+    return finiteOrInf;
 }
 
 } // namespace
@@ -48,56 +78,58 @@ std::vector<torch::Tensor> selectMasks(const std::vector<torch::Tensor>& scores,
 {
     torch::NoGradGuard noGrad;
     const std::size_t layers = scores.size();
-    std::vector<torch::Tensor> flatScores(layers);
-    std::vector<torch::Tensor> keep(layers);
-    std::int64_t total = 0;
+    std::vector<std::int64_t> offsets(layers + 1, 0);
+    for (std::size_t l = 0; l < layers; ++l)
+        offsets[l + 1] = offsets[l] + scores[l].numel();
+    const std::int64_t total = offsets[layers];
+    // One flat buffer for all layers: each candidate's score, -inf where it cannot (or need not) win.
+    thread_local std::vector<double> work;
+    work.resize(static_cast<std::size_t>(total));
+    auto keepAll = torch::zeros({total}, torch::kBool);
+    bool* keep = keepAll.data_ptr<bool>();
     std::int64_t forcedKept = 0;
 
     for (std::size_t l = 0; l < layers; ++l) {
-        auto s = scores[l].detach().to(torch::kFloat64).flatten().clone();
-        if (s.isnan().any().item<bool>())
+        auto s = scores[l].detach().contiguous();
+        if (s.scalar_type() != torch::kFloat32)
+            s = s.to(torch::kFloat64);
+        const auto candidate = current[l].detach().to(torch::kBool).contiguous();
+        if (candidate.numel() != s.numel())
+            throw std::invalid_argument("selectMasks: the scores and mask of " + names[l] + " differ in size");
+        const bool* alive = candidate.data_ptr<bool>();
+        const std::int64_t n = s.numel();
+        double* w = work.data() + offsets[l];
+        bool* k = keep + offsets[l];
+        const bool noNaN = s.scalar_type() == torch::kFloat32
+                               ? candidateScores(s.data_ptr<float>(), alive, n, w)
+                               : candidateScores(s.data_ptr<double>(), alive, n, w);
+        if (!noNaN)
             throw InputError("scores of layer " + names[l] + " contain NaN (diverged model or bad data?)");
-        const auto candidate = current[l].flatten();
-        s.masked_fill_(candidate.logical_not(), kMinusInf);
-        keep[l] = torch::zeros({s.numel()}, torch::kBool);
-        total += s.numel();
         const bool locked = l < constraints.locked.size() && constraints.locked[l];
         if (locked) {
-            keep[l].copy_(candidate);
-            s.fill_(kMinusInf);
+            std::copy(alive, alive + n, k);
         } else {
             // Floors and the clamp policy reserve a layer's best entries before the competition.
             const double floor = l < constraints.floors.size() ? constraints.floors[l] : 0.0;
-            std::int64_t reserve = static_cast<std::int64_t>(std::ceil(floor * double(s.numel()) - 1e-6));
+            std::int64_t reserve = static_cast<std::int64_t>(std::ceil(floor * double(n) - 1e-6));
             if (constraints.keepOnePerLayer)
                 reserve = std::max<std::int64_t>(reserve, 1);
             if (!global)
-                reserve = std::max(reserve, keepCount(density, s.numel()));
-            keepTop(s, reserve, keep[l]);
-            s.masked_fill_(keep[l], kMinusInf);
+                reserve = std::max(reserve, keepCount(density, n));
+            keepTop(w, n, reserve, k);
         }
-        forcedKept += keep[l].sum().item<std::int64_t>();
-        flatScores[l] = s;
+        for (std::int64_t i = 0; i < n; ++i) {
+            forcedKept += k[i];
+            w[i] = (k[i] || locked) ? kMinusInf : w[i];
+        }
     }
 
-    if (global) {
-        const std::int64_t budget = keepCount(density, total) - forcedKept;
-        if (budget > 0) {
-            auto all = torch::cat(flatScores);
-            auto allKeep = torch::zeros({all.numel()}, torch::kBool);
-            keepTop(all, budget, allKeep);
-            std::int64_t offset = 0;
-            for (std::size_t l = 0; l < layers; ++l) {
-                const auto n = flatScores[l].numel();
-                keep[l].logical_or_(allKeep.slice(0, offset, offset + n));
-                offset += n;
-            }
-        }
-    }
+    if (global)
+        keepTop(work.data(), total, keepCount(density, total) - forcedKept, keep);
 
     std::vector<torch::Tensor> masks(layers);
     for (std::size_t l = 0; l < layers; ++l)
-        masks[l] = keep[l].view(current[l].sizes());
+        masks[l] = keepAll.slice(0, offsets[l], offsets[l + 1]).clone().view(current[l].sizes());
     return masks;
 }
 

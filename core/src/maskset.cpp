@@ -8,6 +8,7 @@ MaskSet::MaskSet(const std::vector<PrunableTensor>& tensors) : m_tensors(tensors
 {
     for (const auto& t : tensors)
         m_masks.push_back(torch::ones(t.weight.sizes(), torch::kBool));
+    m_keepsAll.assign(m_masks.size(), true);
 }
 
 void MaskSet::setMasks(std::vector<torch::Tensor> masks)
@@ -18,6 +19,7 @@ void MaskSet::setMasks(std::vector<torch::Tensor> masks)
         if (!masks[i].sizes().equals(m_tensors[i].weight.sizes()))
             throw std::logic_error("MaskSet::setMasks: mask shape does not match " + m_tensors[i].name);
         m_masks[i] = masks[i].to(torch::kBool).contiguous();
+        m_keepsAll[i] = m_masks[i].all().item<bool>();
     }
 }
 
@@ -25,7 +27,8 @@ void MaskSet::applyToWeights()
 {
     torch::NoGradGuard noGrad;
     for (std::size_t i = 0; i < m_masks.size(); ++i)
-        m_tensors[i].weight.mul_(m_masks[i]);
+        if (!m_keepsAll[i])
+            m_tensors[i].weight.mul_(m_masks[i]);
     for (auto& h : m_held)
         h.tensor.mul_(h.keep);
 }
@@ -35,7 +38,7 @@ void MaskSet::maskGradients()
     torch::NoGradGuard noGrad;
     for (std::size_t i = 0; i < m_masks.size(); ++i) {
         auto grad = m_tensors[i].weight.mutable_grad();
-        if (grad.defined())
+        if (grad.defined() && !m_keepsAll[i])
             grad.mul_(m_masks[i]);
     }
     for (auto& h : m_held)

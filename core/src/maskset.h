@@ -26,6 +26,8 @@ public:
     [[nodiscard]] std::size_t size() const { return m_masks.size(); }
     [[nodiscard]] const torch::Tensor& mask(std::size_t layer) const { return m_masks[layer]; }
     [[nodiscard]] const std::vector<torch::Tensor>& masks() const { return m_masks; }
+    /// The mask of `layer` keeps every entry (nothing to multiply).
+    [[nodiscard]] bool keepsAll(std::size_t layer) const { return m_keepsAll[layer]; }
 
     /// Replaces every mask (shapes must match; bool tensors).
     void setMasks(std::vector<torch::Tensor> masks);
@@ -57,6 +59,9 @@ public:
 private:
     std::vector<PrunableTensor> m_tensors;
     std::vector<torch::Tensor> m_masks;
+    /// The mask keeps every entry: the per-batch multiplies skip the layer (the dense phase then
+    /// costs what an unmasked loop costs).
+    std::vector<bool> m_keepsAll;
     std::vector<HeldEntries> m_held;
 };
 

@@ -53,6 +53,7 @@ std::vector<std::string> Session::Impl::commitMasks(int round, const std::vector
     for (const auto& t : masks.tensors())
         names.push_back(t.name);
     auto next = selectMasks(scores, masks.masks(), density, recipe.allocation == "global", constraints, names);
+    const auto checksStart = Clock::now();
     if (constraints.keepOnePerLayer) {
         // Which layers did the clamp save? The same selection without it tells.
         auto unclamped = constraints;
@@ -105,6 +106,7 @@ std::vector<std::string> Session::Impl::commitMasks(int round, const std::vector
         warnCollapse(round, "", "allowed", "round " + std::to_string(round) + " leaves no path from the input to the output");
     }
     record.disconnected = !connectivity.outputReachable;
+    auto checksSeconds = std::chrono::duration<double>(Clock::now() - checksStart).count();
     if (espn && recipe.method == "espn-finetune")
         espn->foldInto(model, masks); // ESPN-Rewind keeps the warm-up weights instead
     previousMasks = cloneTensors(masks.masks());
@@ -122,10 +124,13 @@ std::vector<std::string> Session::Impl::commitMasks(int round, const std::vector
         updateCounts();
         record.effectiveSparsity = current.effectiveSparsity;
     }
+    const auto histogramsStart = Clock::now();
     auto layers = layerStats();
     for (std::size_t i = 0; i < layers.size(); ++i)
         layers[i].histogram = makeSaliencyHistogram(scores[i], masks.mask(i));
     update([&](Snapshot& s) { s.layers = std::move(layers); });
+    checksSeconds += std::chrono::duration<double>(Clock::now() - histogramsStart).count();
+    record.checkSeconds += checksSeconds;
     return collapsed;
 }
 
@@ -285,7 +290,7 @@ void Session::Impl::pruneRound(int round, const PhaseResume* resumeIn)
         if (recipe.method != "none")
             record.collapsedLayers = int(commitMasks(round, scores, density, espn.get(), record).size());
         record.scoreSeconds = std::chrono::duration<double>(scored - scoringStart).count();
-        record.maskSeconds = std::chrono::duration<double>(Clock::now() - scored).count();
+        record.maskSeconds = std::chrono::duration<double>(Clock::now() - scored).count() - record.checkSeconds;
         record.sparsity = masks.sparsity();
         if (recipe.method == "none") {
             record.targetSparsity = record.sparsity; // the cut decides it
@@ -303,13 +308,21 @@ void Session::Impl::pruneRound(int round, const PhaseResume* resumeIn)
         trainPhase(phase, round, settings, &record, startEpoch);
     }
 
-    const auto test = evaluate(model, data.test);
     record.sparsity = masks.sparsity();
-    record.testAccuracy = test.accuracy;
-    record.testLoss = test.loss;
-    record.bestTestAccuracy = std::max(record.bestTestAccuracy, test.accuracy);
-    if (data.validation.size() > 0)
-        record.validationAccuracy = evaluate(model, data.validation).accuracy;
+    const bool skipEvaluation = hooks && !hooks->evaluateUntrainedRounds && round != recipe.rounds &&
+                                settings.epochs == 0 && recipe.method != "gmp";
+    if (skipEvaluation) {
+        record.testAccuracy = record.testLoss = std::numeric_limits<double>::quiet_NaN();
+        if (data.validation.size() > 0)
+            record.validationAccuracy = std::numeric_limits<double>::quiet_NaN();
+    } else {
+        const auto test = evaluate(model, data.test);
+        record.testAccuracy = test.accuracy;
+        record.testLoss = test.loss;
+        record.bestTestAccuracy = std::max(record.bestTestAccuracy, test.accuracy);
+        if (data.validation.size() > 0)
+            record.validationAccuracy = evaluate(model, data.validation).accuracy;
+    }
     record.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     record.branch = branch;
     record.position = position;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numbers>
 
+#include "maskedsgdstep.h"
+
 namespace espalier::core {
 
 Trainer::Trainer(Model& model, MaskSet& masks, const TrainSettings& settings)
@@ -150,9 +152,13 @@ EpochStats Trainer::trainEpoch(int epoch, const TensorDataset& data, torch::Gene
                 if (t.mutable_grad().defined())
                     t.mutable_grad().add_(t.sign(), m_penalty);
         }
-        m_masks.maskGradients();
-        m_optimizer->step();
-        m_masks.applyToWeights();
+        if (auto* sgd = dynamic_cast<torch::optim::SGD*>(m_optimizer.get())) {
+            maskedSgdStep(*sgd, m_masks);
+        } else {
+            m_masks.maskGradients();
+            m_optimizer->step();
+            m_masks.applyToWeights();
+        }
 
         const double batchLoss = loss.item<double>();
         if (!std::isfinite(batchLoss))

@@ -1,10 +1,12 @@
 // Mask selection: exact kept counts, ties broken by index, global vs layerwise, locks, floors,
-// the clamp policy, masks that only shrink, and NaN scores.
+// the clamp policy, masks that only shrink, and NaN scores; the same masks as LibTorch's topk; and
+// the saliency histogram of a selection against torch.histc.
 
 #include <QtTest>
 
 #include "espalier/core/errors.h"
 #include "maskselection.h"
+#include "saliencyhistogram.h"
 
 using namespace espalier::core;
 
@@ -44,6 +46,9 @@ private Q_SLOTS:
     void clampKeepsOneWeightPerLayer();
     void masksOnlyShrink();
     void nanScoresNameTheLayer();
+    void globalSelectionIsTorchTopk_data();
+    void globalSelectionIsTorchTopk();
+    void histogramMatchesTorchHistc();
 };
 
 void TestMaskSelection::keepCountIsExactFloor_data()
@@ -155,6 +160,64 @@ void TestMaskSelection::nanScoresNameTheLayer()
     } catch (const InputError& e) {
         QVERIFY2(QString(e.what()).contains("b.weight"), e.what());
     }
+}
+
+void TestMaskSelection::globalSelectionIsTorchTopk_data()
+{
+    QTest::addColumn<bool>("float64");
+    QTest::addRow("float32 scores") << false;
+    QTest::addRow("float64 scores") << true;
+}
+
+void TestMaskSelection::globalSelectionIsTorchTopk()
+{
+    // Distinct scores, a third of the entries already pruned: the kept set must be exactly the
+    // candidates that torch::topk picks over the concatenated layers.
+    QFETCH(bool, float64);
+    torch::manual_seed(11);
+    const auto type = float64 ? torch::kFloat64 : torch::kFloat32;
+    std::vector<torch::Tensor> scores{torch::randn({300, 78}, type), torch::randn({100, 30}, type).abs() * 3};
+    std::vector<torch::Tensor> current{torch::rand({300, 78}).gt(0.33), torch::rand({100, 30}).gt(0.33)};
+    auto masks = selectMasks(scores, current, 0.05, true, {}, kNames);
+
+    auto flat = torch::cat({scores[0].flatten(), scores[1].flatten()}).to(torch::kFloat64);
+    const auto alive = torch::cat({current[0].flatten(), current[1].flatten()});
+    flat.masked_fill_(alive.logical_not(), -std::numeric_limits<double>::infinity());
+    const int64_t k = keepCount(0.05, flat.numel());
+    auto expected = torch::zeros({flat.numel()}, torch::kBool);
+    expected.index_fill_(0, std::get<1>(torch::topk(flat, k)), true);
+    const auto got = torch::cat({masks[0].flatten(), masks[1].flatten()});
+    QCOMPARE(got.sum().item<int64_t>(), k);
+    QVERIFY(torch::equal(got, expected));
+    QVERIFY(!(got & alive.logical_not()).any().item<bool>());
+}
+
+void TestMaskSelection::histogramMatchesTorchHistc()
+{
+    torch::manual_seed(12);
+    auto scores = torch::randn({200, 50}) * torch::rand({200, 50}).pow(4);
+    scores.index_put_({torch::indexing::Slice(0, 7)}, 0.0); // 7 rows of zero scores: 350 without a log
+    const auto mask = scores.abs().gt(0.05);
+    const int bins = 48;
+    const auto h = makeSaliencyHistogram(scores, mask, bins);
+
+    const auto magnitude = scores.abs().flatten().to(torch::kFloat64);
+    const auto nonZero = magnitude.gt(0);
+    const auto logs = magnitude.masked_select(nonZero).log10();
+    const double lo = logs.min().item<double>();
+    const double hi = logs.max().item<double>();
+    QCOMPARE(h.zeroScores, int64_t(350));
+    QCOMPARE(int(h.edges.size()), bins + 1);
+    QVERIFY(std::abs(h.edges.front() - lo) < 1e-6 && std::abs(h.edges.back() - hi) < 1e-6);
+    const auto kept = mask.flatten();
+    auto keptHist = torch::histc(magnitude.masked_select(nonZero & kept).log10(), bins, lo, hi).to(torch::kLong);
+    auto prunedHist =
+        torch::histc(magnitude.masked_select(nonZero & kept.logical_not()).log10(), bins, lo, hi).to(torch::kLong);
+    for (int i = 0; i < bins; ++i) {
+        QCOMPARE(h.keptCounts[size_t(i)], keptHist[i].item<int64_t>());
+        QCOMPARE(h.prunedCounts[size_t(i)], prunedHist[i].item<int64_t>());
+    }
+    QVERIFY(std::abs(h.threshold - std::log10(0.05)) < 0.01); // the smallest kept score is just above 0.05
 }
 
 QTEST_APPLESS_MAIN(TestMaskSelection)

@@ -1,9 +1,11 @@
 // Mask integrity under real training: pruned weights stay exactly zero with SGD (momentum, Nesterov,
-// weight decay) and Adam, newly pruned entries lose their momentum, and LR schedules.
+// weight decay) and Adam, newly pruned entries lose their momentum, and LR schedules; the fused
+// masked SGD step against torch::optim::SGD with the masks applied around it.
 
 #include <QtTest>
 
 #include "dataset.h"
+#include "maskedsgdstep.h"
 #include "maskset.h"
 #include "model.h"
 #include "prunable.h"
@@ -60,6 +62,8 @@ private Q_SLOTS:
     void newlyPrunedWeightsLoseMomentum();
     void driftIsCounted();
     void learningRateSchedules();
+    void fusedStepEqualsTorchSgd_data();
+    void fusedStepEqualsTorchSgd();
 };
 
 void TestMaskTraining::prunedWeightsStayZero_data()
@@ -152,6 +156,59 @@ void TestMaskTraining::learningRateSchedules()
     Trainer cosine(f.model, f.masks, s);
     QCOMPARE(cosine.learningRate(0), 0.1);
     QVERIFY(qFuzzyCompare(cosine.learningRate(5), 0.05));
+}
+
+void TestMaskTraining::fusedStepEqualsTorchSgd_data()
+{
+    QTest::addColumn<double>("keepFraction");
+    QTest::addColumn<bool>("nesterov");
+    QTest::addColumn<double>("dampening");
+    QTest::addRow("dense (no multiply)") << 1.0 << false << 0.0;
+    QTest::addRow("98 %% pruned, momentum") << 0.02 << false << 0.0;
+    QTest::addRow("half pruned, Nesterov") << 0.5 << true << 0.0;
+    QTest::addRow("half pruned, dampening") << 0.5 << false << 0.3;
+}
+
+void TestMaskTraining::fusedStepEqualsTorchSgd()
+{
+    // The same model twice, the same gradients for 4 steps: LibTorch's SGD between
+    // maskGradients/applyToWeights, and maskedSgdStep. Weights and momentum must agree up to float
+    // rounding (a few ulps: the fused loop contracts multiply-adds where ATen's kernels may not).
+    QFETCH(double, keepFraction);
+    QFETCH(bool, nesterov);
+    QFETCH(double, dampening);
+    auto reference = makeFixture(keepFraction);
+    auto fused = makeFixture(keepFraction);
+    const auto options = torch::optim::SGDOptions(0.05).momentum(0.9).weight_decay(5e-4).nesterov(nesterov).dampening(
+        nesterov ? 0.0 : dampening);
+    torch::optim::SGD referenceSgd(reference.model.parameters(), options);
+    torch::optim::SGD fusedSgd(fused.model.parameters(), options);
+    const auto a = reference.model.parameters();
+    const auto b = fused.model.parameters();
+    torch::manual_seed(5);
+    for (int step = 0; step < 4; ++step) {
+        for (size_t i = 0; i < a.size(); ++i) {
+            const auto grad = torch::randn(a[i].sizes());
+            a[i].mutable_grad() = grad.clone();
+            b[i].mutable_grad() = grad.clone();
+        }
+        reference.masks.maskGradients();
+        referenceSgd.step();
+        reference.masks.applyToWeights();
+        maskedSgdStep(fusedSgd, fused.masks);
+    }
+    for (size_t i = 0; i < a.size(); ++i) {
+        QVERIFY2(torch::allclose(a[i], b[i], 1e-5, 1e-7), qPrintable(QString("parameter %1").arg(i)));
+        const auto key = [](const torch::Tensor& t) { return c10::guts::to_string(t.unsafeGetTensorImpl()); };
+        const auto& bufferA = static_cast<torch::optim::SGDParamState&>(*referenceSgd.state().at(key(a[i])));
+        const auto& bufferB = static_cast<torch::optim::SGDParamState&>(*fusedSgd.state().at(key(b[i])));
+        QVERIFY2(torch::allclose(bufferA.momentum_buffer(), bufferB.momentum_buffer(), 1e-5, 1e-5),
+                 qPrintable(QString("momentum of parameter %1: max difference %2")
+                                .arg(i)
+                                .arg((bufferA.momentum_buffer() - bufferB.momentum_buffer()).abs().max().item<double>())));
+    }
+    for (size_t l = 0; l < fused.masks.size(); ++l)
+        QCOMPARE(fused.masks.drift(l), int64_t(0));
 }
 
 QTEST_APPLESS_MAIN(TestMaskTraining)

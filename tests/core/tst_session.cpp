@@ -31,6 +31,7 @@ private Q_SLOTS:
     void floorsAsDensityAndCount();
     void unavailableMethodFailsBeforeTraining();
     void snapshotsAreThrottledAndComplete();
+    void untrainedRoundsCanSkipTheirEvaluation();
 };
 
 void TestSession::runReachesExactSparsity()
@@ -241,6 +242,30 @@ void TestSession::snapshotsAreThrottledAndComplete()
     for (size_t i = 0; i < h.keptCounts.size(); ++i)
         counted += h.keptCounts[i] + h.prunedCounts[i];
     QCOMPARE(counted, int64_t(235200));
+}
+
+void TestSession::untrainedRoundsCanSkipTheirEvaluation()
+{
+    // `espalier-cli score`: three untrained rounds, only the last one evaluated; timing split in three.
+    auto r = syntheticRecipe();
+    r.rounds = 3;
+    r.pretrain.epochs = 0;
+    r.train.epochs = 0;
+    for (const bool evaluateAll : {true, false}) {
+        Session session(r);
+        SessionHooks hooks;
+        hooks.evaluateUntrainedRounds = evaluateAll;
+        session.run(hooks);
+        const auto s = session.snapshot();
+        QCOMPARE(s.rounds.size(), size_t(3));
+        for (size_t i = 0; i < 3; ++i) {
+            const bool evaluated = evaluateAll || i == 2;
+            QCOMPARE(std::isnan(s.rounds[i].testAccuracy), !evaluated);
+            QCOMPARE(std::isnan(s.rounds[i].testLoss), !evaluated);
+            QVERIFY(s.rounds[i].scoreSeconds >= 0 && s.rounds[i].maskSeconds > 0 && s.rounds[i].checkSeconds > 0);
+        }
+        QVERIFY(s.rounds[2].testAccuracy > 0.0);
+    }
 }
 
 QTEST_APPLESS_MAIN(TestSession)

@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from interop_common import FASHION_ROOT, SmallCnn, fashion_batch, read_group, read_idx, run_cli
+from reference_scorers import grasp_batches, grasp_hessian_gradient, synflow_scores
 
 SPARSITY = 0.9
 TOLERANCE = 1e-5
@@ -21,47 +22,26 @@ def weights_of(model, names):
 
 
 def grasp_data(samples_per_class, classes=10):
-    """GraSP_fetch_data: the first k samples of each class in file order, grouped by class."""
+    """GraSP's two halves from the start of the training file, which holds k samples of every class."""
     labels = read_idx(os.path.join(FASHION_ROOT, "train-labels-idx1-ubyte.gz")).astype(np.int64)
-    order = np.concatenate([np.flatnonzero(labels == c)[:samples_per_class] for c in range(classes)])
-    x, y = fashion_batch(int(order.max()) + 1)
-    index = torch.from_numpy(order)
-    return x[index], y[index]
+    needed = max(int(np.flatnonzero(labels == c)[samples_per_class - 1]) for c in range(classes)) + 1
+    x, y = fashion_batch(needed)
+    return grasp_batches(x, y, samples_per_class, classes)
 
 
 def grasp_reference(model_path, names, temperature, samples_per_class):
-    """The official GraSP steps on a train-mode copy: g = sum of both halves' gradients, Hg by double backprop."""
+    """The official GraSP steps on a train-mode copy (reference_scorers.grasp_hessian_gradient)."""
     model = torch.jit.load(model_path)
     model.train()
     weights = weights_of(model, names)
-    x, y = grasp_data(samples_per_class)
-    n = x.shape[0]
-    batches = [(x[: n // 2], y[: n // 2]), (x[n // 2:], y[n // 2:])]
-    g = None
-    for bx, by in batches:
-        grads = torch.autograd.grad(F.cross_entropy(model(bx) / temperature, by), weights)
-        g = [t.detach() for t in grads] if g is None else [a + b.detach() for a, b in zip(g, grads)]
-    hg = [torch.zeros_like(w) for w in weights]
-    for bx, by in batches:
-        grads = torch.autograd.grad(F.cross_entropy(model(bx) / temperature, by), weights, create_graph=True)
-        z = sum((a * b).sum() for a, b in zip(g, grads))
-        hg = [a + b for a, b in zip(hg, torch.autograd.grad(z, weights))]
+    hg = grasp_hessian_gradient(model, weights, grasp_data(samples_per_class), temperature)
     # The official score S = -theta * Hg, whose largest entries are removed; Espalier keeps the largest -S.
     return {n: (-(w * h)).detach().numpy() for n, w, h in zip(names, weights, hg)}
 
 
 def synflow_reference(model_path, names, input_shape):
-    model = torch.jit.load(model_path)
-    model.double()
-    with torch.no_grad():
-        for t in list(model.parameters()) + list(model.buffers()):
-            if t.is_floating_point():
-                t.abs_()
-    model.eval()
-    weights = weights_of(model, names)
-    r = model(torch.ones((1, *input_shape), dtype=torch.float64)).sum()
-    grads = torch.autograd.grad(r, weights)
-    return {n: (g * w).abs().float().detach().numpy() for n, g, w in zip(names, grads, weights)}
+    scores = synflow_scores(torch.jit.load(model_path), lambda model: weights_of(model, names), input_shape)
+    return {n: s.numpy() for n, s in zip(names, scores)}
 
 
 def taylor_reference(model_path, names, samples):

@@ -36,6 +36,9 @@ import torch.nn.functional as F
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+# reference_scorers.py sits in ../interop, beside the CI check that pins it to our scores; perf borrows it.
+sys.path.insert(1, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "interop"))
+import reference_scorers  # noqa: E402
 from training_throughput import (MODEL_NAMES, PerfError, build_model, load_fashion, prunable_weights,  # noqa: E402
                                  require_cli, run_cli)
 
@@ -47,8 +50,10 @@ INPUT_SHAPE = (1, 28, 28)
 
 
 def espalier_seconds(cli, model, method, sparsity, rounds):
-    """({"seconds": score_seconds, "scores": …, "masks": …}, threads) of one `espalier-cli score
-    --json` run on Fashion-MNIST: the total, the scorer's part and the mask selection's part."""
+    """({"seconds": score_seconds, "scores", "masks", "checks", "same"}, threads) of one
+    `espalier-cli score --json` run on Fashion-MNIST: the total; the scorer's part; selecting and
+    applying the masks; the checks Python does not make (collapse and path dry runs, saliency
+    histograms); and "same", the scores and masks that the Python side also does."""
     out, err = run_cli(cli, "score", "--model", model, "--method", method, "--sparsity", str(sparsity),
                        "--rounds", str(rounds), "--data", "fashion-mnist", "--samples", str(SNIP_SAMPLES), "--json")
     result = json.loads(out)
@@ -57,7 +62,8 @@ def espalier_seconds(cli, model, method, sparsity, rounds):
     parts = result.get("score_seconds_parts", {})
     found = re.search(r"(\d+) threads?\b", err)
     times = {"seconds": float(result["score_seconds"]), "scores": float(parts.get("scores", "nan")),
-             "masks": float(parts.get("masks", "nan"))}
+             "masks": float(parts.get("masks", "nan")), "checks": float(parts.get("checks", "nan"))}
+    times["same"] = times["scores"] + times["masks"]
     return times, int(found.group(1)) if found else None
 
 
@@ -85,43 +91,19 @@ def snip_scores(net, masks, x, y):
 
 
 def grasp_scores(net, masks, x, y):
-    # GraSP_fetch_data: the first k samples of every class, grouped by class, split into two batches.
-    order = torch.cat([torch.nonzero(y == c).flatten()[:GRASP_SAMPLES_PER_CLASS] for c in range(10)])
-    bx, by = x.index_select(0, order), y.index_select(0, order)
-    half = bx.shape[0] // 2
-    batches = [(bx[:half], by[:half]), (bx[half:], by[half:])]
+    batches = reference_scorers.grasp_batches(x, y, GRASP_SAMPLES_PER_CLASS)
     scorer = copy.deepcopy(net)
     weights = prunable_weights(scorer)
     with torch.no_grad():
         for w, m in zip(weights, masks):
             w.mul_(m)
     scorer.train()
-    g = None
-    for inputs, labels in batches:
-        grads = torch.autograd.grad(F.cross_entropy(scorer(inputs) / GRASP_TEMPERATURE, labels), weights)
-        g = [t.detach() for t in grads] if g is None else [a + b.detach() for a, b in zip(g, grads)]
-    hg = [torch.zeros_like(w) for w in weights]
-    for inputs, labels in batches:
-        grads = torch.autograd.grad(F.cross_entropy(scorer(inputs) / GRASP_TEMPERATURE, labels), weights,
-                                    create_graph=True)
-        z = sum((a * b).sum() for a, b in zip(g, grads))
-        hg = [a + b for a, b in zip(hg, torch.autograd.grad(z, weights))]
+    hg = reference_scorers.grasp_hessian_gradient(scorer, weights, batches, GRASP_TEMPERATURE)
     return [(w.detach() * h).detach() for w, h in zip(weights, hg)]
 
 
 def synflow_scores(net, masks, x, y):
-    scorer = copy.deepcopy(net).double()
-    with torch.no_grad():
-        for t in list(scorer.parameters()) + list(scorer.buffers()):
-            if t.is_floating_point():
-                t.abs_()
-        weights = prunable_weights(scorer)
-        for w, m in zip(weights, masks):
-            w.mul_(m)
-    scorer.eval()
-    r = scorer(torch.ones((1, *INPUT_SHAPE), dtype=torch.float64)).sum()
-    grads = torch.autograd.grad(r, weights)
-    return [(g * w).abs().float().detach() for g, w in zip(grads, weights)]
+    return reference_scorers.synflow_scores(copy.deepcopy(net), prunable_weights, INPUT_SHAPE, masks)
 
 
 SCORERS = {"snip": snip_scores, "grasp": grasp_scores, "synflow": synflow_scores}
@@ -159,6 +141,8 @@ def python_seconds_here(model, method, sparsity, rounds, threads):
     start = time.perf_counter()
     masks, times = prune(net, method, sparsity, rounds, x, y)
     times["seconds"] = time.perf_counter() - start
+    times["checks"] = 0.0  # Python makes no collapse or path dry run and builds no histogram
+    times["same"] = times["seconds"]
     kept = sum(int(m.sum()) for m in masks)
     total = sum(m.numel() for m in masks)
     expected = int(math.floor((1.0 - sparsity) * total + 1e-6))
@@ -229,11 +213,12 @@ def main():
           f"median of {args.repeats}")
     for method, entry in results.items():
         print(f"  {method:8s} {entry['rounds']:3d} round(s), {entry['threads']} threads")
-        for part in ("seconds", "scores", "masks"):
+        for part, label in (("same", "scores + masks"), ("scores", "scores"), ("masks", "masks"),
+                            ("checks", "checks"), ("seconds", "total")):
             ours = statistics.median(t[part] for t in entry["espalier"])
             theirs = statistics.median(t[part] for t in entry["python"])
-            print(f"    {'total' if part == 'seconds' else part:6s} Espalier {ours:8.4f} s, Python {theirs:8.4f} s, "
-                  f"Python / Espalier {theirs / ours:5.2f}")
+            ratio = f"Python / Espalier {theirs / ours:5.2f}" if ours > 0 and theirs > 0 else "(Espalier only)"
+            print(f"    {label:14s} Espalier {ours:8.4f} s, Python {theirs:8.4f} s, {ratio}")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,10 @@ struct SessionHooks {
     /// Autosaves at most this often: a round end closer than this to the last autosave is skipped
     /// (SynFlow's 100 quick rounds would otherwise spend most of their time writing). 0 = every round.
     double autosaveIntervalSeconds = 0.0;
+    /// False skips the test (and validation) evaluation after every round but the last one when
+    /// the round trained no epoch; those round records carry NaN accuracies. `espalier-cli score`
+    /// sets it: SynFlow's 100 untrained rounds would otherwise evaluate the test set 100 times.
+    bool evaluateUntrainedRounds = true;
 };
 
 /// `recipe` reduced to what the dense pretraining depends on (model, data, pretrain settings,

@@ -76,7 +76,8 @@ struct RoundRecord {
     int position = 0;                ///< epochs along the branch when the round ended
     // Not saved in report.h5; `espalier-cli score --json` reports their sums.
     double scoreSeconds = 0.0;       ///< computing the scores (ESPN: mask discovery)
-    double maskSeconds = 0.0;        ///< selecting, checking and applying the mask
+    double maskSeconds = 0.0;        ///< selecting and applying the mask
+    double checkSeconds = 0.0;       ///< the collapse and path dry runs and the saliency histograms
 };
 
 /// A steering change, rollback or warning, placed on the time axis of the plots.
