@@ -21,16 +21,21 @@ std::int64_t grainFor(std::int64_t rows, std::int64_t work)
     return std::max<std::int64_t>(1, rows / (4 * at::get_num_threads()));
 }
 
-// One input row: out[r] = bias[r] + Σ values[k] · x[columns[k]].
+// One input row: out[r] = bias[r] + Σ values[k] · x[columns[k]]. Four partial sums: with one, every
+// multiply-add waits for the previous one (the add latency, not the loads, set the pace).
 void multiplyVector(const float* x, const std::int64_t* start, const std::int64_t* columns, const float* values,
                     const float* bias, float* out, std::int64_t rows)
 {
     at::parallel_for(0, rows, grainFor(rows, start[rows]), [&](std::int64_t begin, std::int64_t end) {
         for (std::int64_t r = begin; r < end; ++r) {
-            float sum = bias ? bias[r] : 0.0F;
-            for (std::int64_t k = start[r]; k < start[r + 1]; ++k)
-                sum += values[k] * x[columns[k]];
-            out[r] = sum;
+            float partial[4] = {0.0F, 0.0F, 0.0F, 0.0F};
+            std::int64_t k = start[r];
+            for (; k + 4 <= start[r + 1]; k += 4)
+                for (int lane = 0; lane < 4; ++lane)
+                    partial[lane] += values[k + lane] * x[columns[k + lane]];
+            for (; k < start[r + 1]; ++k)
+                partial[0] += values[k] * x[columns[k]];
+            out[r] = (bias ? bias[r] : 0.0F) + ((partial[0] + partial[1]) + (partial[2] + partial[3]));
         }
     });
 }
@@ -190,22 +195,26 @@ torch::Tensor csrLinear(const torch::Tensor& x, const torch::Tensor& rowStart, c
         throw std::invalid_argument("csr_linear: float32 tensors only");
     const std::int64_t rows = rowStart.size(0) - 1;
     const std::int64_t in = x.size(-1);
-    auto shape = x.sizes().vec();
-    shape.back() = rows;
-    const auto flat = x.reshape({-1, in}).contiguous();
+    // A contiguous [batch, in] input (the usual case) goes through without reshapes: at batch 1 the
+    // tensor bookkeeping around the kernel costs as much as the kernel.
+    const bool plain = x.dim() == 2 && x.is_contiguous();
+    const auto flat = plain ? x : x.reshape({-1, in}).contiguous();
     const std::int64_t batch = flat.size(0);
     const auto b = bias && bias->defined() ? bias->contiguous() : torch::Tensor();
     const float* biasData = b.defined() ? b.data_ptr<float>() : nullptr;
     const auto* start = rowStart.data_ptr<std::int64_t>();
     const auto* cols = columns.data_ptr<std::int64_t>();
     const auto* vals = values.data_ptr<float>();
-    if (batch == 1) {
-        auto out = torch::empty({1, rows}, torch::kFloat);
-        multiplyVector(flat.data_ptr<float>(), start, cols, vals, biasData, out.data_ptr<float>(), rows);
-        return out.reshape(shape);
-    }
     auto out = torch::empty({batch, rows}, torch::kFloat);
-    multiplyBatch(flat.data_ptr<float>(), batch, in, CsrView{start, cols, vals, biasData, rows}, out.data_ptr<float>());
+    if (batch == 1)
+        multiplyVector(flat.data_ptr<float>(), start, cols, vals, biasData, out.data_ptr<float>(), rows);
+    else
+        multiplyBatch(flat.data_ptr<float>(), batch, in, CsrView{start, cols, vals, biasData, rows},
+                      out.data_ptr<float>());
+    if (plain)
+        return out;
+    auto shape = x.sizes().vec();
+    shape.back() = rows;
     return out.reshape(shape);
 }
 
