@@ -50,7 +50,7 @@ SCORING_TARGET = 1.0
 # What the full run and --quick measure. The LeNet5 training epochs use the first N samples only:
 # a full 60,000-sample LeNet5 epoch takes 15–40 s per side on 2 cores.
 FULL = {"bench_sparsities": SPARSITIES, "bench_repeats": 50, "bench_lenet5_repeats": None,
-        "train_epochs": 3, "train_repeats": 2, "train_limit": {"lenet300": None, "lenet5": 20000},
+        "train_epochs": 3, "train_repeats": 3, "train_limit": {"lenet300": None, "lenet5": 20000},
         "train_batches": (128, 256), "score_models": ("lenet300", "lenet5"), "score_repeats": 3,
         "synflow_rounds": 100, "espn_epochs": 3, "espn_repeats": 2, "espn_limit": None}
 QUICK = {"bench_sparsities": (0.9, 0.98), "bench_repeats": 10, "bench_lenet5_repeats": 5,
