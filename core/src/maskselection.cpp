@@ -55,13 +55,13 @@ void keepTop(const double* scores, std::int64_t n, std::int64_t count, bool* kee
 template <typename Score>
 bool candidateScores(const Score* score, const bool* alive, std::int64_t n, double* work)
 {
-    bool finiteOrInf = true;
+    bool noNaN = true;
     for (std::int64_t i = 0; i < n; ++i) {
         const double value = double(score[i]);
-        finiteOrInf = finiteOrInf && value == value;
+        noNaN = noNaN && value == value;
         work[i] = alive[i] ? value : kMinusInf;
     }
-    return finiteOrInf;
+    return noNaN;
 }
 
 } // namespace

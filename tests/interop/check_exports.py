@@ -5,7 +5,6 @@ and is at most 8 % of model.pt's size; layers.csv agrees with report.h5; inspect
 import csv
 import json
 import os
-import subprocess
 import sys
 import tempfile
 

@@ -5,7 +5,6 @@ model.weights (or model.masks from an h5py file) keeps every weight PyTorch prun
 files exit 2 with a message naming the file and the tensor."""
 import json
 import os
-import subprocess
 import sys
 import tempfile
 

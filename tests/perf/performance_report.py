@@ -25,7 +25,6 @@ import platform
 import re
 import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,6 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import espn_mask_epochs  # noqa: E402
 import scoring_cost  # noqa: E402
 import training_throughput  # noqa: E402
+from machine_facts import command_output, cores, debian_package, first_match, git_revision, read_text  # noqa: E402
 from training_throughput import MODEL_NAMES, PerfError, load_fashion, require_cli, run_cli  # noqa: E402
 
 SECTIONS = ("bench", "training", "scoring", "espn")
@@ -65,38 +65,6 @@ def progress(message):
 
 # --- the machine ---------------------------------------------------------------------------------
 
-def read_text(path):
-    try:
-        with open(path) as f:
-            return f.read()
-    except OSError:
-        return ""
-
-
-def first_match(pattern, text, default="unknown"):
-    found = re.search(pattern, text, re.MULTILINE)
-    return found.group(1).strip() if found else default
-
-
-def command_output(*args):
-    try:
-        return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                              timeout=30).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
-
-
-def debian_package(path):
-    """'package version' of the Debian package that installed `path`, or ''."""
-    owner = command_output("dpkg", "-S", os.path.realpath(path)).split(":")[0].strip()
-    if not owner:
-        owner = command_output("dpkg", "-S", path).split(":")[0].strip()
-    if not owner:
-        return ""
-    version = command_output("dpkg-query", "-W", "-f", "${Version}", owner).strip()
-    return f"{owner} {version}".strip()
-
-
 def linked_libraries(cli):
     """{soname: resolved path} of what espalier-cli loads (ldd)."""
     libraries = {}
@@ -105,27 +73,6 @@ def linked_libraries(cli):
         if found:
             libraries[found.group(1)] = os.path.realpath(found.group(2))
     return libraries
-
-
-def git_revision(repo):
-    head = command_output("git", "-C", repo, "rev-parse", "--short", "HEAD").strip()
-    if not head:
-        return "unknown"
-    dirty = command_output("git", "-C", repo, "status", "--porcelain", "--untracked-files=no").strip()
-    return head + (" (with uncommitted changes)" if dirty else "")
-
-
-def cores(cpuinfo):
-    """'2 logical CPUs (2 usable by this process), 1 socket × 2 cores' from /proc/cpuinfo."""
-    physical = set()
-    for block in cpuinfo.split("\n\n"):
-        socket = first_match(r"^physical id\s*:\s*(\d+)", block, "")
-        core = first_match(r"^core id\s*:\s*(\d+)", block, "")
-        if core:
-            physical.add((socket, core))
-    sockets = len({s for s, _ in physical})
-    layout = f", {sockets} socket(s) × {len(physical) // max(sockets, 1)} core(s)" if physical else ""
-    return f"{os.cpu_count()} logical CPUs ({len(os.sched_getaffinity(0))} usable by this process){layout}"
 
 
 def machine(cli):

@@ -28,6 +28,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from machine_facts import command_output, cores, first_match, git_revision, read_text  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TARGET = "espalier-sparse-libraries-bench"
 # Debian package → what needs it. The project's own build dependencies (LibTorch, Qt, CLI11, ...)
@@ -45,14 +49,6 @@ REPORTED_PACKAGES = ("libtorch1.13", "libeigen3-dev", "librsb0", "libxsmm-dev", 
 
 class BenchError(Exception):
     """The benchmark could not be built or run."""
-
-
-def command_output(*args):
-    try:
-        return subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                              timeout=30).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return ""
 
 
 def installed_version(package):
@@ -84,26 +80,15 @@ def configure_and_build(build_dir):
     run(["cmake", "--build", build_dir, "--target", TARGET], "cmake --build")
 
 
-def first_line(path, prefix):
-    try:
-        with open(path) as f:
-            for line in f:
-                if line.startswith(prefix):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown"
-
-
 def machine_table(bench):
     load = " ".join(open("/proc/loadavg").read().split()[:3])
     versions = ", ".join(f"{p} {installed_version(p) or 'not installed'}" for p in REPORTED_PACKAGES)
-    head = command_output("git", "-C", ROOT, "rev-parse", "--short", "HEAD").strip() or "unknown"
-    rows = [("CPU", first_line("/proc/cpuinfo", "model name")),
-            ("cores", f"{os.cpu_count()} logical ({len(os.sched_getaffinity(0))} usable by this process)"),
+    cpuinfo = read_text("/proc/cpuinfo")
+    rows = [("CPU", first_match(r"^model name\s*:\s*(.*)$", cpuinfo)),
+            ("cores", cores(cpuinfo)),
             ("OS", f"{platform.platform()}"),
             ("packages", versions),
-            ("benchmark", f"{bench}, tree {head}"),
+            ("benchmark", f"{bench}, tree {git_revision(ROOT)}"),
             ("load average at start", load)]
     return "\n".join(["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows])
 
