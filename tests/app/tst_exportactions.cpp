@@ -21,6 +21,11 @@
 #include "espalier/core/inspect.h"
 #include "espalier/core/savedreport.h"
 #include "syntheticsession.h"
+#include "testregistry.h"
+
+Q_DECLARE_METATYPE(espalier::core::SaveKind)
+
+namespace tst_exportactions {
 
 using espalier::app::ExportActions;
 using espalier::app::SessionController;
@@ -28,8 +33,6 @@ using espalier::app::SnapshotPtr;
 using espalier::core::SaveKind;
 using espalier::core::SaveRequest;
 using espalier::core::SessionState;
-
-Q_DECLARE_METATYPE(espalier::core::SaveKind)
 
 namespace {
 
@@ -383,5 +386,8 @@ void TestExportActions::failedWriteKeepsTheEarlierFile()
     QCOMPARE(checkWritten(request, 0.0), QString());
 }
 
-QTEST_MAIN(TestExportActions)
+ESPALIER_TEST_MAIN(TestExportActions)
+
+} // namespace tst_exportactions
+
 #include "tst_exportactions.moc"

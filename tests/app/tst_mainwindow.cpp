@@ -13,8 +13,11 @@
 #include "app/gui/sessioncontroller.h"
 #include "espalier/core/recipe.h"
 #include "espalier/core/session.h"
+#include "testregistry.h"
 #include "widgets/densitychart.h"
 #include "widgets/logview.h"
+
+namespace tst_mainwindow {
 
 using espalier::app::MainWindow;
 using espalier::core::Recipe;
@@ -313,5 +316,8 @@ void TestMainWindow::deleteWhileRunningDoesNotCrash()
     m_window = nullptr;
 }
 
-QTEST_MAIN(TestMainWindow)
+ESPALIER_TEST_MAIN(TestMainWindow)
+
+} // namespace tst_mainwindow
+
 #include "tst_mainwindow.moc"

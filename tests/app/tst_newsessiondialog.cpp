@@ -15,6 +15,9 @@
 
 #include "app/gui/newsessiondialog.h"
 #include "espalier/core/recipe.h"
+#include "testregistry.h"
+
+namespace tst_newsessiondialog {
 
 using espalier::app::NewSessionDialog;
 namespace core = espalier::core;
@@ -359,5 +362,8 @@ void TestNewSessionDialog::fixingTheFieldClearsTheMark()
     QVERIFY(dialog.errorText().isEmpty());
 }
 
-QTEST_MAIN(TestNewSessionDialog)
+ESPALIER_TEST_MAIN(TestNewSessionDialog)
+
+} // namespace tst_newsessiondialog
+
 #include "tst_newsessiondialog.moc"

@@ -12,6 +12,9 @@
 #include "app/gui/newsweepdialog.h"
 #include "app/gui/windowsettings.h"
 #include "syntheticsession.h"
+#include "testregistry.h"
+
+namespace tst_newsweepdialog {
 
 using espalier::app::NewSweepDialog;
 using espalier::testing::child;
@@ -137,5 +140,8 @@ void TestNewSweepDialog::aTypedFolderIsKept()
     QCOMPARE(summary(), QStringLiteral("Choose the folder the sweep writes"));
 }
 
-QTEST_MAIN(TestNewSweepDialog)
+ESPALIER_TEST_MAIN(TestNewSweepDialog)
+
+} // namespace tst_newsweepdialog
+
 #include "tst_newsweepdialog.moc"

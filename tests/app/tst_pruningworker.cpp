@@ -4,6 +4,9 @@
 #include <QThread>
 
 #include "app/gui/pruningworker.h"
+#include "testregistry.h"
+
+namespace tst_pruningworker {
 
 using espalier::app::PruningWorker;
 using espalier::app::SnapshotPtr;
@@ -227,5 +230,8 @@ void TestPruningWorker::errorMessageDropsTorchBacktrace()
     QCOMPARE(espalier::app::errorMessage(std::runtime_error("plain")), QStringLiteral("plain"));
 }
 
-QTEST_MAIN(TestPruningWorker)
+ESPALIER_TEST_MAIN(TestPruningWorker)
+
+} // namespace tst_pruningworker
+
 #include "tst_pruningworker.moc"

@@ -4,6 +4,9 @@
 #include <QTest>
 
 #include "app/gui/recipelocator.h"
+#include "testregistry.h"
+
+namespace tst_recipelocator {
 
 using espalier::app::RecipeLocator;
 
@@ -56,5 +59,8 @@ void TestRecipeLocator::installedAndSourcePathsAreSearched()
     QCOMPARE(paths.at(1), QStringLiteral(ESPALIER_SOURCE_RECIPES "/default.json"));
 }
 
-QTEST_MAIN(TestRecipeLocator)
+ESPALIER_TEST_MAIN(TestRecipeLocator)
+
+} // namespace tst_recipelocator
+
 #include "tst_recipelocator.moc"

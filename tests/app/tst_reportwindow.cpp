@@ -18,6 +18,7 @@
 #include "espalier/core/session.h"
 #include "screenshot.h"
 #include "syntheticsession.h"
+#include "testregistry.h"
 #include "widgets/curvechart.h"
 #include "widgets/layertable.h"
 #include "widgets/maskinspector.h"
@@ -25,6 +26,8 @@
 #include "widgets/roundstable.h"
 #include "widgets/saliencyhistogram.h"
 #include "widgets/sparsitycurvechart.h"
+
+namespace tst_reportwindow {
 
 using espalier::app::MainWindow;
 using espalier::app::ReportWindow;
@@ -226,5 +229,8 @@ void TestReportWindow::mainWindowShowsWhyAReportDidNotOpen()
     QVERIFY2(box->text().contains(path), qPrintable(box->text()));
 }
 
-QTEST_MAIN(TestReportWindow)
+ESPALIER_TEST_MAIN(TestReportWindow)
+
+} // namespace tst_reportwindow
+
 #include "tst_reportwindow.moc"

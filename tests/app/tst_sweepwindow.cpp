@@ -23,10 +23,13 @@
 #include "espalier/core/sweep.h"
 #include "screenshot.h"
 #include "syntheticsession.h"
+#include "testregistry.h"
 #include "widgets/format.h"
 #include "widgets/logview.h"
 #include "widgets/paretochart.h"
 #include "widgets/sweepcelltable.h"
+
+namespace tst_sweepwindow {
 
 using espalier::app::MainWindow;
 using espalier::app::SweepWindow;
@@ -343,5 +346,8 @@ void TestSweepWindow::mainWindowOpensSweepFolders()
     QVERIFY(main.findChild<QMessageBox*>(QStringLiteral("sweepErrorBox"))->text().contains(QLatin1String("no-such-sweep")));
 }
 
-QTEST_MAIN(TestSweepWindow)
+ESPALIER_TEST_MAIN(TestSweepWindow)
+
+} // namespace tst_sweepwindow
+
 #include "tst_sweepwindow.moc"

@@ -24,16 +24,19 @@
 #include "app/gui/sessioncontroller.h"
 #include "espalier/core/recipe.h"
 #include "espalier/core/session.h"
-#include "widgets/format.h"
+#include "screenshot.h"
+#include "testregistry.h"
 #include "widgets/collapsepanel.h"
 #include "widgets/densitychart.h"
+#include "widgets/format.h"
 #include "widgets/historypanel.h"
 #include "widgets/layertablemodel.h"
 #include "widgets/maskinspector.h"
 #include "widgets/saliencyhistogram.h"
 #include "widgets/sensitivitypanel.h"
 #include "widgets/sparsitycurvechart.h"
-#include "screenshot.h"
+
+namespace tst_workbench {
 
 using espalier::app::MainWindow;
 using espalier::core::Recipe;
@@ -460,5 +463,8 @@ void TestWorkbench::deploymentPanelMeasuresTheFinishedModel()
     screenshot(w, "deployment");
 }
 
-QTEST_MAIN(TestWorkbench)
+ESPALIER_TEST_MAIN(TestWorkbench)
+
+} // namespace tst_workbench
+
 #include "tst_workbench.moc"

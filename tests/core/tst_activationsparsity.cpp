@@ -10,7 +10,10 @@
 #include "model.h"
 #include "moduleaccess.h"
 #include "sessiontesting.h"
+#include "testregistry.h"
 #include "trainer.h"
+
+namespace tst_activationsparsity {
 
 using namespace espalier::core;
 using espalier::core::testing::inputErrorOf;
@@ -105,5 +108,8 @@ void TestActivationSparsity::badFractionIsRefused()
     QVERIFY(!inputErrorOf([&] { evaluateActivationSparsity(model, data.test, 1.5); }).isEmpty());
 }
 
-QTEST_GUILESS_MAIN(TestActivationSparsity)
+ESPALIER_TEST_MAIN(TestActivationSparsity)
+
+} // namespace tst_activationsparsity
+
 #include "tst_activationsparsity.moc"

@@ -8,6 +8,9 @@
 #include <thread>
 
 #include "sessiontesting.h"
+#include "testregistry.h"
+
+namespace tst_channelsession {
 
 using namespace espalier::core;
 using espalier::core::testing::inputErrorOf;
@@ -337,5 +340,8 @@ void TestChannelSession::channelRecipesRoundTripAndBadOnesAreRefused()
     QVERIFY(inputErrorOf([&] { plain.saveSmallerModel("/tmp/never.pt"); }).contains("no channel has been removed"));
 }
 
-QTEST_GUILESS_MAIN(TestChannelSession)
+ESPALIER_TEST_MAIN(TestChannelSession)
+
+} // namespace tst_channelsession
+
 #include "tst_channelsession.moc"

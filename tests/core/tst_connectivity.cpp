@@ -5,6 +5,9 @@
 #include "connectivity.h"
 #include "model.h"
 #include "prunable.h"
+#include "testregistry.h"
+
+namespace tst_connectivity {
 
 using namespace espalier::core;
 
@@ -19,7 +22,7 @@ struct Net {
 Net makeNet(const std::string& zoo, const std::vector<int64_t>& input)
 {
     torch::manual_seed(0);
-    Net net{makeModel({zoo, 1.0}, input, 10), {}, {}};
+    Net net{makeModel({.name = zoo, .widthMultiplier = 1.0}, input, 10), {}, {}};
     for (const auto& t : findPrunableTensors(net.model.module, {})) {
         net.names.push_back(t.name);
         net.masks.push_back(torch::ones(t.weight.sizes(), torch::kBool));
@@ -82,5 +85,8 @@ void TestConnectivity::residualShortcutKeepsPathsAlive()
             QCOMPARE(c.effectiveKept[i], int64_t(0)); // feeds only the emptied conv
 }
 
-QTEST_APPLESS_MAIN(TestConnectivity)
+ESPALIER_TEST_MAIN(TestConnectivity)
+
+} // namespace tst_connectivity
+
 #include "tst_connectivity.moc"

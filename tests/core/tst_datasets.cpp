@@ -17,6 +17,9 @@
 
 #include "dataset.h"
 #include "espalier/core/errors.h"
+#include "testregistry.h"
+
+namespace tst_datasets {
 
 using namespace espalier::core;
 
@@ -562,5 +565,8 @@ void TestDatasets::corruptFiles() {
     }
 }
 
-QTEST_APPLESS_MAIN(TestDatasets)
+ESPALIER_TEST_MAIN(TestDatasets)
+
+} // namespace tst_datasets
+
 #include "tst_datasets.moc"

@@ -4,6 +4,9 @@
 #include <QtTest>
 
 #include "layercsv.h"
+#include "testregistry.h"
+
+namespace tst_layercsv {
 
 using namespace espalier::core;
 
@@ -67,5 +70,8 @@ void TestLayerCsv::quotesNames()
     QVERIFY2(csv.contains(QStringLiteral("\r\n") + field + QStringLiteral(",2x2,4,1,0.25,")), qPrintable(csv));
 }
 
-QTEST_APPLESS_MAIN(TestLayerCsv)
+ESPALIER_TEST_MAIN(TestLayerCsv)
+
+} // namespace tst_layercsv
+
 #include "tst_layercsv.moc"

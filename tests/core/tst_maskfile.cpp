@@ -22,6 +22,9 @@
 #include "espalier/core/inspect.h"
 #include "hdf5file.h"
 #include "maskfile.h"
+#include "testregistry.h"
+
+namespace tst_maskfile {
 
 using namespace espalier::core;
 
@@ -306,5 +309,8 @@ void TestMaskFile::inspectShowsLayersAndSparsity() {
     QCOMPARE(json["layers"][0]["scores"].get<bool>(), true);
 }
 
-QTEST_APPLESS_MAIN(TestMaskFile)
+ESPALIER_TEST_MAIN(TestMaskFile)
+
+} // namespace tst_maskfile
+
 #include "tst_maskfile.moc"

@@ -7,6 +7,9 @@
 #include "espalier/core/errors.h"
 #include "maskselection.h"
 #include "saliencyhistogram.h"
+#include "testregistry.h"
+
+namespace tst_maskselection {
 
 using namespace espalier::core;
 
@@ -220,5 +223,8 @@ void TestMaskSelection::histogramMatchesTorchHistc()
     QVERIFY(std::abs(h.threshold - std::log10(0.05)) < 0.01); // the smallest kept score is just above 0.05
 }
 
-QTEST_APPLESS_MAIN(TestMaskSelection)
+ESPALIER_TEST_MAIN(TestMaskSelection)
+
+} // namespace tst_maskselection
+
 #include "tst_maskselection.moc"

@@ -9,7 +9,10 @@
 #include "maskset.h"
 #include "model.h"
 #include "prunable.h"
+#include "testregistry.h"
 #include "trainer.h"
+
+namespace tst_masktraining {
 
 using namespace espalier::core;
 
@@ -28,7 +31,7 @@ Fixture makeFixture(double keepFraction)
     spec.name = "synthetic";
     spec.trainLimit = 512;
     Fixture f{loadData(spec, 0), {}, {}};
-    f.model = makeModel({"lenet300", 1.0}, f.data.sampleShape, f.data.numClasses);
+    f.model = makeModel({.name = "lenet300", .widthMultiplier = 1.0}, f.data.sampleShape, f.data.numClasses);
     f.masks = MaskSet(findPrunableTensors(f.model.module, {}));
     std::vector<torch::Tensor> random;
     for (const auto& t : f.masks.tensors())
@@ -211,5 +214,8 @@ void TestMaskTraining::fusedStepEqualsTorchSgd()
         QCOMPARE(fused.masks.drift(l), int64_t(0));
 }
 
-QTEST_APPLESS_MAIN(TestMaskTraining)
+ESPALIER_TEST_MAIN(TestMaskTraining)
+
+} // namespace tst_masktraining
+
 #include "tst_masktraining.moc"

@@ -20,6 +20,9 @@
 #include "modelimport.h"
 #include "prunable.h"
 #include "statedictfile.h"
+#include "testregistry.h"
+
+namespace tst_modelimport {
 
 using namespace espalier::core;
 
@@ -244,5 +247,8 @@ void TestModelImport::badFilesNameKeyFileAndTensor()
         QVERIFY2(message.contains(word), qPrintable(message));
 }
 
-QTEST_APPLESS_MAIN(TestModelImport)
+ESPALIER_TEST_MAIN(TestModelImport)
+
+} // namespace tst_modelimport
+
 #include "tst_modelimport.moc"

@@ -7,6 +7,9 @@
 #include "espalier/core/errors.h"
 #include "model.h"
 #include "prunable.h"
+#include "testregistry.h"
+
+namespace tst_modelzoo {
 
 using namespace espalier::core;
 
@@ -51,7 +54,7 @@ void TestModelZoo::prunableCounts()
     QFETCH(qlonglong, prunable);
     QFETCH(int, tensors);
     torch::manual_seed(0);
-    ModelSpec spec{name.toStdString(), width};
+    ModelSpec spec{.name = name.toStdString(), .widthMultiplier = width};
     auto model = makeModel(spec, {channels, size, size}, 10);
     auto found = findPrunableTensors(model.module, {});
     QCOMPARE(int(found.size()), tensors);
@@ -71,11 +74,11 @@ void TestModelZoo::prunableCounts()
 void TestModelZoo::torchScriptRoundTripKeepsOutputs()
 {
     torch::manual_seed(1);
-    auto model = makeModel({"resnet20", 1.0}, {3, 32, 32}, 10);
+    auto model = makeModel({.name = "resnet20", .widthMultiplier = 1.0}, {3, 32, 32}, 10);
     QTemporaryDir dir;
     const auto path = (dir.path() + "/resnet20.pt").toStdString();
     model.module.save(path);
-    auto loaded = makeModel({path, 1.0}, {3, 32, 32}, 10);
+    auto loaded = makeModel({.name = path, .widthMultiplier = 1.0}, {3, 32, 32}, 10);
     torch::NoGradGuard noGrad;
     model.module.eval();
     loaded.module.eval();
@@ -86,7 +89,7 @@ void TestModelZoo::torchScriptRoundTripKeepsOutputs()
 
 void TestModelZoo::excludePatterns()
 {
-    auto model = makeModel({"lenet5", 1.0}, {1, 28, 28}, 10);
+    auto model = makeModel({.name = "lenet5", .widthMultiplier = 1.0}, {1, 28, 28}, 10);
     auto byName = findPrunableTensors(model.module, {"fc4"});
     QCOMPARE(byName.size(), size_t(3));
     for (const auto& t : byName)
@@ -98,7 +101,7 @@ void TestModelZoo::excludePatterns()
 
 void TestModelZoo::excludePatternMatchingNothingIsAnError()
 {
-    auto model = makeModel({"lenet300", 1.0}, {1, 28, 28}, 10);
+    auto model = makeModel({.name = "lenet300", .widthMultiplier = 1.0}, {1, 28, 28}, 10);
     try {
         findPrunableTensors(model.module, {"fc9"});
         QFAIL("a pattern that matches nothing must be an error");
@@ -110,19 +113,22 @@ void TestModelZoo::excludePatternMatchingNothingIsAnError()
 
 void TestModelZoo::mismatchedModelAndDataIsAnInputError()
 {
-    QVERIFY_THROWS_EXCEPTION(InputError, makeModel({"vgg11", 1.0}, {3, 8, 8}, 10));
-    QVERIFY_THROWS_EXCEPTION(InputError, makeModel({"resnet20", 1.1}, {3, 32, 32}, 10));
+    QVERIFY_THROWS_EXCEPTION(InputError, makeModel({.name = "vgg11", .widthMultiplier = 1.0}, {3, 8, 8}, 10));
+    QVERIFY_THROWS_EXCEPTION(InputError, makeModel({.name = "resnet20", .widthMultiplier = 1.1}, {3, 32, 32}, 10));
 }
 
 void TestModelZoo::missingModelFileIsAnInputError()
 {
     try {
-        makeModel({"/nonexistent/model.pt", 1.0}, {1, 28, 28}, 10);
+        makeModel({.name = "/nonexistent/model.pt", .widthMultiplier = 1.0}, {1, 28, 28}, 10);
         QFAIL("expected InputError");
     } catch (const InputError& e) {
         QVERIFY2(QString(e.what()).contains("/nonexistent/model.pt"), e.what());
     }
 }
 
-QTEST_APPLESS_MAIN(TestModelZoo)
+ESPALIER_TEST_MAIN(TestModelZoo)
+
+} // namespace tst_modelzoo
+
 #include "tst_modelzoo.moc"

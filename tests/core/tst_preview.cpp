@@ -14,7 +14,10 @@
 #include "pruningpreview.h"
 #include "scoring.h"
 #include "sessiontesting.h"
+#include "testregistry.h"
 #include "trainer.h"
+
+namespace tst_preview {
 
 using namespace espalier::core;
 using espalier::core::testing::inputErrorOf;
@@ -162,5 +165,8 @@ void TestPreview::methodsThatTrainCannotPreview()
     QVERIFY(inputErrorOf([&] { session.requestPreview("snip", 1.0); }).contains(QStringLiteral("[0, 1)")));
 }
 
-QTEST_GUILESS_MAIN(TestPreview)
+ESPALIER_TEST_MAIN(TestPreview)
+
+} // namespace tst_preview
+
 #include "tst_preview.moc"

@@ -13,6 +13,9 @@
 
 #include "espalier/core/errors.h"
 #include "espalier/core/recipe.h"
+#include "testregistry.h"
+
+namespace tst_recipe {
 
 using namespace espalier::core;
 
@@ -468,5 +471,8 @@ private Q_SLOTS:
     }
 };
 
-QTEST_APPLESS_MAIN(TestRecipe)
+ESPALIER_TEST_MAIN(TestRecipe)
+
+} // namespace tst_recipe
+
 #include "tst_recipe.moc"

@@ -27,6 +27,9 @@
 #include "hdf5file.h"
 #include "maskfile.h"
 #include "reportfile.h"
+#include "testregistry.h"
+
+namespace tst_reportfile {
 
 using namespace espalier::core;
 
@@ -468,5 +471,8 @@ void TestReportFile::h5pyReadsTheContract() {
     QVERIFY2(output.contains(QStringLiteral("0 failed")), qPrintable(output));
 }
 
-QTEST_APPLESS_MAIN(TestReportFile)
+ESPALIER_TEST_MAIN(TestReportFile)
+
+} // namespace tst_reportfile
+
 #include "tst_reportfile.moc"

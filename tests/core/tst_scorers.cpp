@@ -15,6 +15,9 @@
 #include "model.h"
 #include "prunable.h"
 #include "scoring.h"
+#include "testregistry.h"
+
+namespace tst_scorers {
 
 using namespace espalier::core;
 
@@ -31,7 +34,7 @@ struct Fixture {
 Fixture makeFixture(const std::string& name, const std::vector<std::int64_t>& shape)
 {
     torch::manual_seed(3);
-    Fixture f{makeModel({name, 1.0}, shape, 10), {}, {}};
+    Fixture f{makeModel({.name = name, .widthMultiplier = 1.0}, shape, 10), {}, {}};
     f.masks = MaskSet(findPrunableTensors(f.model.module, {}));
     std::vector<torch::Tensor> masks;
     for (const auto& t : f.masks.tensors())
@@ -265,5 +268,8 @@ void TestScorers::graspRejectsBadParams()
     QVERIFY_THROWS_EXCEPTION(InputError, score("unknown-method", f));
 }
 
-QTEST_APPLESS_MAIN(TestScorers)
+ESPALIER_TEST_MAIN(TestScorers)
+
+} // namespace tst_scorers
+
 #include "tst_scorers.moc"

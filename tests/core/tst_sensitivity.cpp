@@ -15,7 +15,10 @@
 #include "prunable.h"
 #include "sensitivityscan.h"
 #include "sessiontesting.h"
+#include "testregistry.h"
 #include "trainer.h"
+
+namespace tst_sensitivity {
 
 using namespace espalier::core;
 using espalier::core::testing::moduleState;
@@ -186,5 +189,8 @@ void TestSensitivity::sessionScansWhilePausedAndEndsUnchanged()
     QVERIFY(sameTensors(savedParameters(session, dir.filePath("a.pt")), savedParameters(straight, dir.filePath("b.pt"))));
 }
 
-QTEST_GUILESS_MAIN(TestSensitivity)
+ESPALIER_TEST_MAIN(TestSensitivity)
+
+} // namespace tst_sensitivity
+
 #include "tst_sensitivity.moc"

@@ -10,7 +10,10 @@
 #include "espalier/core/errors.h"
 #include "espalier/core/session.h"
 #include "sessiontesting.h"
+#include "testregistry.h"
 #include "torch_pch.h"
+
+namespace tst_session {
 
 using namespace espalier::core;
 using espalier::core::testing::savedParameters;
@@ -268,5 +271,8 @@ void TestSession::untrainedRoundsCanSkipTheirEvaluation()
     }
 }
 
-QTEST_APPLESS_MAIN(TestSession)
+ESPALIER_TEST_MAIN(TestSession)
+
+} // namespace tst_session
+
 #include "tst_session.moc"

@@ -7,7 +7,10 @@
 #include "espalier/core/errors.h"
 #include "espalier/core/session.h"
 #include "methodparams.h"
+#include "testregistry.h"
 #include "torch_pch.h"
+
+namespace tst_sessionmethods {
 
 using namespace espalier::core;
 
@@ -155,5 +158,8 @@ void TestSessionMethods::espnRecipeChecks()
     QVERIFY(maskEpochs >= 1 && maskEpochs <= 2);
 }
 
-QTEST_APPLESS_MAIN(TestSessionMethods)
+ESPALIER_TEST_MAIN(TestSessionMethods)
+
+} // namespace tst_sessionmethods
+
 #include "tst_sessionmethods.moc"

@@ -17,7 +17,10 @@
 #include "espalier/core/errors.h"
 #include "espalier/core/session.h"
 #include "sessiontesting.h"
+#include "testregistry.h"
 #include "torch_pch.h"
+
+namespace tst_sessionresume {
 
 using namespace espalier::core;
 using espalier::core::testing::inputErrorOf;
@@ -386,5 +389,8 @@ void TestSessionResume::aFailedAutosaveWarnsAndTheSessionGoesOn()
     QCOMPARE(warnings, 4); // after pretraining and after each of the three rounds
 }
 
-QTEST_APPLESS_MAIN(TestSessionResume)
+ESPALIER_TEST_MAIN(TestSessionResume)
+
+} // namespace tst_sessionresume
+
 #include "tst_sessionresume.moc"

@@ -20,6 +20,9 @@
 #include "prunable.h"
 #include "sessiontesting.h"
 #include "sparsecheckpoint.h"
+#include "testregistry.h"
+
+namespace tst_sparsecheckpoint {
 
 using namespace espalier::core;
 
@@ -257,5 +260,8 @@ void TestSparseCheckpoint::missingTensorNamesIt()
     QVERIFY2(message.contains(QLatin1String("lenet5.h5")), qPrintable(message));
 }
 
-QTEST_APPLESS_MAIN(TestSparseCheckpoint)
+ESPALIER_TEST_MAIN(TestSparseCheckpoint)
+
+} // namespace tst_sparsecheckpoint
+
 #include "tst_sparsecheckpoint.moc"

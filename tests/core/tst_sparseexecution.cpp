@@ -1,6 +1,8 @@
 // Sparse execution: the CSR Linear kernel against torch::linear, the rewritten forward graph against
 // the dense model, and the bench's counts.
 
+#include <thread>
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -11,8 +13,9 @@
 #include "model.h"
 #include "sessiontesting.h"
 #include "sparseexecution.h"
+#include "testregistry.h"
 
-#include <thread>
+namespace tst_sparseexecution {
 
 using namespace espalier::core;
 using namespace espalier::core::testing;
@@ -225,5 +228,8 @@ void TestSparseExecution::sessionMeasuresItsModelWhilePausedAndAfterwards()
     QCOMPARE(s.deployment.row->compressedBytes, done.row->compressedBytes);
 }
 
-QTEST_GUILESS_MAIN(TestSparseExecution)
+ESPALIER_TEST_MAIN(TestSparseExecution)
+
+} // namespace tst_sparseexecution
+
 #include "tst_sparseexecution.moc"

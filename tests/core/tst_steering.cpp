@@ -13,7 +13,10 @@
 #include "espalier/core/inspect.h"
 #include "espalier/core/session.h"
 #include "sessiontesting.h"
+#include "testregistry.h"
 #include "torch_pch.h"
+
+namespace tst_steering {
 
 using namespace espalier::core;
 using espalier::core::testing::inputErrorOf;
@@ -291,5 +294,8 @@ void TestSteering::clampAndAllowAreRecorded()
     QCOMPARE(allowed.snapshot().layers[0].kept, std::int64_t(0));
 }
 
-QTEST_APPLESS_MAIN(TestSteering)
+ESPALIER_TEST_MAIN(TestSteering)
+
+} // namespace tst_steering
+
 #include "tst_steering.moc"

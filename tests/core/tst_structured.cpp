@@ -12,7 +12,10 @@
 #include "model.h"
 #include "modelcost.h"
 #include "moduleaccess.h"
+#include "testregistry.h"
 #include "zoolayers.h"
+
+namespace tst_structured {
 
 using namespace espalier::core;
 
@@ -266,5 +269,8 @@ void TestStructured::costFollowsTheGraph()
     QCOMPARE(cost.parameters, std::int64_t(20 * 25 + 20 + 50 * 500 + 50 + 800 * 500 + 500 + 5000 + 10));
 }
 
-QTEST_GUILESS_MAIN(TestStructured)
+ESPALIER_TEST_MAIN(TestStructured)
+
+} // namespace tst_structured
+
 #include "tst_structured.moc"

@@ -17,7 +17,10 @@
 #include "hdf5file.h"
 #include "maskfile.h"
 #include "sessiontesting.h"
+#include "testregistry.h"
 #include "torch_pch.h"
+
+namespace tst_sweep {
 
 using namespace espalier::core;
 using espalier::core::testing::inputErrorOf;
@@ -338,5 +341,8 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(SweepTest)
+ESPALIER_TEST_MAIN(SweepTest)
+
+} // namespace tst_sweep
+
 #include "tst_sweep.moc"

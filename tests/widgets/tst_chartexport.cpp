@@ -14,11 +14,14 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "testregistry.h"
 #include "widgets/chartexport.h"
 #include "widgets/curvechart.h"
 #include "widgets/densitychart.h"
 #include "widgets/palette.h"
 #include "widgets/saliencyhistogram.h"
+
+namespace tst_chartexport {
 
 using espalier::core::EpochRecord;
 using espalier::core::LayerStats;
@@ -375,5 +378,8 @@ void TestChartExport::plotWithoutCsvHasNoDataEntry()
     QVERIFY(!menu->findChild<QAction*>(QStringLiteral("saveCsvAction")));
 }
 
-QTEST_MAIN(TestChartExport)
+ESPALIER_TEST_MAIN(TestChartExport)
+
+} // namespace tst_chartexport
+
 #include "tst_chartexport.moc"

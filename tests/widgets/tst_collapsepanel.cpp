@@ -4,8 +4,11 @@
 #include <QTreeWidget>
 
 #include "findchild.h"
+#include "testregistry.h"
 #include "widgets/collapsepanel.h"
 #include "widgets/palette.h"
+
+namespace tst_collapsepanel {
 
 using espalier::core::CollapseWarning;
 using espalier::core::Snapshot;
@@ -173,5 +176,8 @@ void TestCollapsePanel::doubleClickActivatesLayer()
     QCOMPARE(spy.count(), 1);
 }
 
-QTEST_MAIN(TestCollapsePanel)
+ESPALIER_TEST_MAIN(TestCollapsePanel)
+
+} // namespace tst_collapsepanel
+
 #include "tst_collapsepanel.moc"

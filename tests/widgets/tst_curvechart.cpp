@@ -8,8 +8,11 @@
 
 #include "branchedsession.h"
 #include "plotpoints.h"
+#include "testregistry.h"
 #include "widgets/chartannotations.h"
 #include "widgets/curvechart.h"
+
+namespace tst_curvechart {
 
 using espalier::core::EpochRecord;
 using espalier::core::RoundRecord;
@@ -363,5 +366,8 @@ void TestCurveChart::csvHasBranchColumn()
     QVERIFY(chart.plot()->findChild<QMenu*>(QStringLiteral("chartExportMenu")));
 }
 
-QTEST_MAIN(TestCurveChart)
+ESPALIER_TEST_MAIN(TestCurveChart)
+
+} // namespace tst_curvechart
+
 #include "tst_curvechart.moc"

@@ -5,7 +5,10 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "testregistry.h"
 #include "widgets/densitychart.h"
+
+namespace tst_densitychart {
 
 using espalier::core::LayerStats;
 using espalier::widgets::DensityChart;
@@ -182,5 +185,8 @@ void TestDensityChart::clickOnBarEmitsLayer()
     QCOMPARE(clicked.at(0).at(0).toString(), QStringLiteral("fc2.weight"));
 }
 
-QTEST_MAIN(TestDensityChart)
+ESPALIER_TEST_MAIN(TestDensityChart)
+
+} // namespace tst_densitychart
+
 #include "tst_densitychart.moc"

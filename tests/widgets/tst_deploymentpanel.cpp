@@ -9,7 +9,10 @@
 #include <QTest>
 
 #include "findchild.h"
+#include "testregistry.h"
 #include "widgets/deploymentpanel.h"
+
+namespace tst_deploymentpanel {
 
 using espalier::core::BenchLatency;
 using espalier::core::BenchRow;
@@ -125,5 +128,8 @@ void TestDeploymentPanel::measureWaitsForASessionAndForTheLastMeasurement()
     QVERIFY(button->isEnabled());
 }
 
-QTEST_MAIN(TestDeploymentPanel)
+ESPALIER_TEST_MAIN(TestDeploymentPanel)
+
+} // namespace tst_deploymentpanel
+
 #include "tst_deploymentpanel.moc"

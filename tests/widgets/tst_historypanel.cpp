@@ -5,15 +5,17 @@
 #include <QTreeWidget>
 
 #include "findchild.h"
+#include "sessionstatemetatype.h"
+#include "testregistry.h"
 #include "widgets/historypanel.h"
+
+namespace tst_historypanel {
 
 using espalier::core::EpochRecord;
 using espalier::core::RoundRecord;
 using espalier::core::SessionState;
 using espalier::core::Snapshot;
 using espalier::widgets::HistoryPanel;
-
-Q_DECLARE_METATYPE(SessionState)
 
 using espalier::testing::child;
 
@@ -185,5 +187,8 @@ void TestHistoryPanel::newRoundKeepsSelection()
     QCOMPARE(panel.selectedRound(), 2);
 }
 
-QTEST_MAIN(TestHistoryPanel)
+ESPALIER_TEST_MAIN(TestHistoryPanel)
+
+} // namespace tst_historypanel
+
 #include "tst_historypanel.moc"

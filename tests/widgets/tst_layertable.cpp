@@ -5,8 +5,11 @@
 #include <QTableView>
 #include <QTest>
 
+#include "testregistry.h"
 #include "widgets/layertable.h"
 #include "widgets/layertablemodel.h"
+
+namespace tst_layertable {
 
 using espalier::core::LayerStats;
 using espalier::widgets::LayerTable;
@@ -118,5 +121,8 @@ void TestLayerTable::readOnlyAfterSetEditableFalse()
     QCOMPARE(m_table->selectedLayer(), QStringLiteral("fc3.weight")); // the clicks still select rows
 }
 
-QTEST_MAIN(TestLayerTable)
+ESPALIER_TEST_MAIN(TestLayerTable)
+
+} // namespace tst_layertable
+
 #include "tst_layertable.moc"

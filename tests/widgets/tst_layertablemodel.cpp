@@ -2,8 +2,11 @@
 #include <QSortFilterProxyModel>
 #include <QTest>
 
+#include "testregistry.h"
 #include "widgets/format.h"
 #include "widgets/layertablemodel.h"
+
+namespace tst_layertablemodel {
 
 using espalier::core::LayerStats;
 using espalier::widgets::LayerStatus;
@@ -348,5 +351,8 @@ void TestLayerTableModel::setEditableRepaintsEditableColumns()
     QCOMPARE(changed.count(), 1);
 }
 
-QTEST_MAIN(TestLayerTableModel)
+ESPALIER_TEST_MAIN(TestLayerTableModel)
+
+} // namespace tst_layertablemodel
+
 #include "tst_layertablemodel.moc"

@@ -11,8 +11,11 @@
 #include <QStandardItemModel>
 #include <QTest>
 
+#include "testregistry.h"
 #include "widgets/maskinspector.h"
 #include "widgets/maskraster.h"
+
+namespace tst_maskinspector {
 
 using espalier::core::LayerTensors;
 using espalier::widgets::MaskInspector;
@@ -482,5 +485,8 @@ void TestMaskInspector::vgg512ConvIsFast()
     QVERIFY2(setLayerMs < 1000, "setLayer of a VGG conv layer must stay interactive"); // loose: shared CI cores
 }
 
-QTEST_MAIN(TestMaskInspector)
+ESPALIER_TEST_MAIN(TestMaskInspector)
+
+} // namespace tst_maskinspector
+
 #include "tst_maskinspector.moc"

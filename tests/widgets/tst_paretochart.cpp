@@ -7,7 +7,10 @@
 
 #include "findchild.h"
 #include "plotpoints.h"
+#include "testregistry.h"
 #include "widgets/paretochart.h"
+
+namespace tst_paretochart {
 
 using espalier::core::SweepPoint;
 using espalier::core::SweepResults;
@@ -288,5 +291,8 @@ void TestParetoChart::csvHasOneRowPerPointAndTheBaseline()
     QCOMPARE(lines[5], QStringLiteral("dense,0,0,1,2,0.89,0.002,,,"));
 }
 
-QTEST_MAIN(TestParetoChart)
+ESPALIER_TEST_MAIN(TestParetoChart)
+
+} // namespace tst_paretochart
+
 #include "tst_paretochart.moc"

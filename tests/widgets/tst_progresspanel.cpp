@@ -2,7 +2,10 @@
 #include <QProgressBar>
 #include <QTest>
 
+#include "testregistry.h"
 #include "widgets/progresspanel.h"
+
+namespace tst_progresspanel {
 
 using espalier::core::SessionState;
 using espalier::core::Snapshot;
@@ -120,5 +123,8 @@ void TestProgressPanel::unknownTotalsShowDashes()
     QCOMPARE(text(panel, "stateLabel"), QStringLiteral("Failed"));
 }
 
-QTEST_MAIN(TestProgressPanel)
+ESPALIER_TEST_MAIN(TestProgressPanel)
+
+} // namespace tst_progresspanel
+
 #include "tst_progresspanel.moc"

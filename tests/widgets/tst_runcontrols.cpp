@@ -2,12 +2,14 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "sessionstatemetatype.h"
+#include "testregistry.h"
 #include "widgets/runcontrols.h"
+
+namespace tst_runcontrols {
 
 using espalier::core::SessionState;
 using espalier::widgets::RunControls;
-
-Q_DECLARE_METATYPE(SessionState)
 
 namespace {
 
@@ -151,5 +153,8 @@ void TestRunControls::keysEmitRequests()
     QVERIFY(button(controls, "startButton")->toolTip().contains(QStringLiteral("F5")));
 }
 
-QTEST_MAIN(TestRunControls)
+ESPALIER_TEST_MAIN(TestRunControls)
+
+} // namespace tst_runcontrols
+
 #include "tst_runcontrols.moc"

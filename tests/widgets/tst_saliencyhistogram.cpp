@@ -7,7 +7,10 @@
 #include <QLabel>
 #include <QTest>
 
+#include "testregistry.h"
 #include "widgets/saliencyhistogram.h"
+
+namespace tst_saliencyhistogram {
 
 using espalier::core::LayerStats;
 using espalier::core::SaliencyHistogram;
@@ -281,5 +284,8 @@ void TestSaliencyHistogram::csvHasOneRowPerBin()
     QCOMPARE(lines[4], QStringLiteral("fc1.weight,-1,0,20,0"));
 }
 
-QTEST_MAIN(TestSaliencyHistogram)
+ESPALIER_TEST_MAIN(TestSaliencyHistogram)
+
+} // namespace tst_saliencyhistogram
+
 #include "tst_saliencyhistogram.moc"

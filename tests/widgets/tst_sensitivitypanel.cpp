@@ -8,7 +8,10 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "testregistry.h"
 #include "widgets/sensitivitypanel.h"
+
+namespace tst_sensitivitypanel {
 
 using espalier::core::SensitivitySettings;
 using espalier::core::SensitivityState;
@@ -110,5 +113,8 @@ void TestSensitivityPanel::setFloorsEmitsTheTablesFloors()
     QCOMPARE(floors.at("fc3.weight"), 1.0);
 }
 
-QTEST_MAIN(TestSensitivityPanel)
+ESPALIER_TEST_MAIN(TestSensitivityPanel)
+
+} // namespace tst_sensitivitypanel
+
 #include "tst_sensitivitypanel.moc"

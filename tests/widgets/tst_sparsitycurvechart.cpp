@@ -6,7 +6,10 @@
 
 #include "branchedsession.h"
 #include "plotpoints.h"
+#include "testregistry.h"
 #include "widgets/sparsitycurvechart.h"
+
+namespace tst_sparsitycurvechart {
 
 using espalier::core::RoundRecord;
 using espalier::core::Snapshot;
@@ -214,5 +217,8 @@ void TestSparsityCurveChart::previewsAreSeparateDiamonds()
     QCOMPARE(points(previews).last().x(), 1.0 / (1.0 - 0.99));
 }
 
-QTEST_MAIN(TestSparsityCurveChart)
+ESPALIER_TEST_MAIN(TestSparsityCurveChart)
+
+} // namespace tst_sparsitycurvechart
+
 #include "tst_sparsitycurvechart.moc"

@@ -9,15 +9,17 @@
 #include <QTest>
 
 #include "findchild.h"
+#include "sessionstatemetatype.h"
+#include "testregistry.h"
 #include "widgets/steeringpanel.h"
+
+namespace tst_steeringpanel {
 
 using espalier::core::Recipe;
 using espalier::core::SessionState;
 using espalier::core::Snapshot;
 using espalier::core::SteeringChange;
 using espalier::widgets::SteeringPanel;
-
-Q_DECLARE_METATYPE(SessionState)
 
 using espalier::testing::child;
 
@@ -345,5 +347,8 @@ void TestSteeringPanel::wholeSessionMethodCannotBeSwitched()
     QVERIFY(child<QDoubleSpinBox>(*m_panel, "targetSpin")->isEnabled());
 }
 
-QTEST_MAIN(TestSteeringPanel)
+ESPALIER_TEST_MAIN(TestSteeringPanel)
+
+} // namespace tst_steeringpanel
+
 #include "tst_steeringpanel.moc"
