@@ -12,7 +12,7 @@ namespace espalier::core {
 
 namespace {
 
-constexpr const char* kFormat = "espalier-masks";
+constexpr const char* kMasksFormat = "espalier-masks";
 constexpr std::int64_t kMaskFileVersion = 1;
 
 std::string joinPath(const h5::Group& group, const std::string& name) {
@@ -68,7 +68,7 @@ void writeMasksFile(const std::string& path, const std::vector<MaskData>& masks)
     h5::File file = h5::File::create(out.tempPath(), path);
     {
         const h5::Group root = file.root();
-        root.writeString("format", kFormat);
+        root.writeString("format", kMasksFormat);
         root.writeInt64("format_version", kMaskFileVersion);
         root.writeString("espalier_version", ESPALIER_VERSION);
         const h5::Group group = root.createGroup("masks");
@@ -92,7 +92,7 @@ std::vector<MaskData> readMasksFile(const std::string& path) {
     {
         const h5::Group root = file.root();
         const std::string format = root.hasAttribute("format") ? root.readString("format") : std::string();
-        if (format != kFormat && format != "espalier-report" && !(format.empty() && root.hasGroup("masks")))
+        if (format != kMasksFormat && format != "espalier-report" && !(format.empty() && root.hasGroup("masks")))
             throw InputError(path + ": not an Espalier masks file (" +
                              (format.empty() ? std::string("no 'format' attribute and no /masks group")
                                              : "format = '" + format + "'") +

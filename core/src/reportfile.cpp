@@ -14,7 +14,7 @@ namespace espalier::core {
 
 namespace {
 
-constexpr const char* kFormat = "espalier-report";
+constexpr const char* kReportFormat = "espalier-report";
 constexpr std::int64_t kReportFileVersion = 1;
 
 // Pairs every LayerStats with its mask by name; masks without stats get stats from the mask.
@@ -222,7 +222,7 @@ void writeReport(const std::string& path, const ReportContent& content) {
     h5::File file = h5::File::create(out.tempPath(), path);
     {
         const h5::Group root = file.root();
-        root.writeString("format", kFormat);
+        root.writeString("format", kReportFormat);
         root.writeInt64("format_version", kReportFileVersion);
         root.writeString("espalier_version", ESPALIER_VERSION);
         root.writeString("created_utc", utcNow());
@@ -262,7 +262,7 @@ LoadedReport readReport(const std::string& path) {
         const h5::Group root = file.root();
         if (!root.hasAttribute("format"))
             throw InputError(path + ": not an Espalier report (no 'format' attribute)");
-        if (const std::string format = root.readString("format"); format != kFormat)
+        if (const std::string format = root.readString("format"); format != kReportFormat)
             throw InputError(path + ": not an Espalier report (format = '" + format + "')");
         report.formatVersion = root.readInt64("format_version");
         if (report.formatVersion > kReportFileVersion)

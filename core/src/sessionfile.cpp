@@ -13,7 +13,7 @@ namespace espalier::core {
 
 namespace {
 
-constexpr const char* kFormat = "espalier-session";
+constexpr const char* kSessionFormat = "espalier-session";
 constexpr std::int64_t kSessionFileVersion = 1;
 
 // Tensors named by `names` (undefined ones are left out; an empty list writes no group).
@@ -172,7 +172,7 @@ void writeSessionFile(const std::string& path, const SessionFile& file)
         h5::File out = h5::File::create(tempPath, path);
         {
             const h5::Group root = out.root();
-            root.writeString("format", kFormat);
+            root.writeString("format", kSessionFormat);
             root.writeInt64("format_version", kSessionFileVersion);
             root.writeString("espalier_version", ESPALIER_VERSION);
             root.writeString("created_utc", utcNow());
@@ -205,9 +205,9 @@ namespace {
 
 void checkFormat(const std::string& path, const h5::Group& root)
 {
-    if (!root.hasAttribute("format") || root.readString("format") != kFormat)
+    if (!root.hasAttribute("format") || root.readString("format") != kSessionFormat)
         throw InputError(path + ": not an Espalier session file (root attribute format is not \"" +
-                         std::string(kFormat) + "\")");
+                         std::string(kSessionFormat) + "\")");
     const auto version = root.readInt64("format_version");
     if (version > kSessionFileVersion)
         throw InputError(path + ": session format_version " + std::to_string(version) +

@@ -11,7 +11,7 @@ namespace espalier::core {
 
 namespace {
 
-constexpr const char* kFormat = "espalier-sparse-checkpoint";
+constexpr const char* kCheckpointFormat = "espalier-sparse-checkpoint";
 constexpr std::int64_t kCheckpointFileVersion = 1;
 
 void writeSparseTensor(const h5::Group& sparse, const std::string& name, const torch::Tensor& weight,
@@ -85,7 +85,7 @@ void writeSparseCheckpoint(const Model& model, const MaskSet& masks, const std::
     h5::File file = h5::File::create(out.tempPath(), path);
     {
         const h5::Group root = file.root();
-        root.writeString("format", kFormat);
+        root.writeString("format", kCheckpointFormat);
         root.writeInt64("format_version", kCheckpointFileVersion);
         root.writeString("espalier_version", ESPALIER_VERSION);
         root.writeString("model", model.name);
@@ -114,7 +114,7 @@ SparseCheckpoint readSparseCheckpoint(const std::string& path)
     {
         const h5::Group root = file.root();
         const std::string format = root.hasAttribute("format") ? root.readString("format") : std::string();
-        if (format != kFormat)
+        if (format != kCheckpointFormat)
             throw InputError(path + ": not an Espalier sparse checkpoint (" +
                              (format.empty() ? std::string("no 'format' attribute") : "format = '" + format + "'") +
                              ")");
