@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "distributedoptions.h"
+
 namespace espalier::cli {
 
 struct RunOptions {
@@ -13,6 +15,7 @@ struct RunOptions {
     std::string out;
     bool saveScores = false;
     bool json = false;
+    DistributedFlags distributed;
 };
 
 struct ResumeOptions {
@@ -21,6 +24,7 @@ struct ResumeOptions {
     std::string out;
     bool saveScores = false;
     bool json = false;
+    DistributedFlags distributed;
 };
 
 struct ScoreOptions {

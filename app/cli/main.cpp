@@ -21,6 +21,9 @@ int guarded(int (*command)(const Options&), const Options& options)
     } catch (const espalier::core::Cancelled& e) {
         std::cerr << "espalier-cli: " << e.what() << "\n";
         return 1;
+    } catch (const espalier::core::DistributedError& e) {
+        std::cerr << "espalier-cli: " << e.what() << "\n";
+        return 1;
     } catch (const std::exception& e) {
         std::cerr << "espalier-cli: internal error: " << e.what() << "\n";
         return 1;
@@ -43,6 +46,7 @@ int main(int argc, char** argv)
     runCmd->add_option("--out", run.out, "Output folder (default: runs/<recipe name>)");
     runCmd->add_flag("--save-scores", run.saveScores, "Also write the last round's scores to masks.h5 (/scores/<name>)");
     runCmd->add_flag("--json", run.json, "Print the result as JSON on stdout (progress goes to stderr)");
+    run.distributed.addTo(*runCmd);
 
     ResumeOptions resume;
     auto* resumeCmd = app.add_subcommand("resume", "Continue a session from its session.h5 (written by run after every round)");
@@ -51,6 +55,7 @@ int main(int argc, char** argv)
     resumeCmd->add_option("--out", resume.out, "Output folder (default: the session file's folder)");
     resumeCmd->add_flag("--save-scores", resume.saveScores, "Also write the last round's scores to masks.h5 (/scores/<name>)");
     resumeCmd->add_flag("--json", resume.json, "Print the result as JSON on stdout (progress goes to stderr)");
+    resume.distributed.addTo(*resumeCmd);
 
     ScoreOptions score;
     auto* scoreCmd = app.add_subcommand("score", "Score and mask a model without training");

@@ -141,7 +141,8 @@ nlohmann::json roundsJson(const std::vector<core::RoundRecord>& rounds)
                          {"best_test_accuracy", r.bestTestAccuracy},
                          {"validation_accuracy", number(r.validationAccuracy)}, {"test_loss", r.testLoss},
                          {"seconds", r.seconds}, {"collapsed_layers", r.collapsedLayers},
-                         {"effective_sparsity", r.effectiveSparsity}, {"disconnected", r.disconnected}});
+                         {"effective_sparsity", r.effectiveSparsity}, {"disconnected", r.disconnected},
+                         {"mask_checksum", r.maskChecksum}});
     return array;
 }
 

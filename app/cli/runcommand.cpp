@@ -15,12 +15,34 @@ namespace espalier::cli {
 
 namespace {
 
+// A rank other than 0 of a distributed run: it trains and prunes in step with rank 0, which writes
+// every file; it prints its own rounds (their mask checksums show that the ranks agreed).
+int runAsPeer(core::Session& session, bool json, const core::DistributedSettings& distributed)
+{
+    core::SessionHooks settings;
+    settings.distributed = distributed;
+    runWithProgress(session, json ? std::cerr : std::cout, isTerminal(json ? 2 : 1), {}, settings);
+    const auto snapshot = session.snapshot();
+    if (json) {
+        nlohmann::json result{{"rank", distributed.rank}, {"world_size", distributed.worldSize},
+                              {"sparsity", snapshot.sparsity}, {"rounds", roundsJson(snapshot.rounds)},
+                              {"events", snapshot.events}};
+        std::cout << result.dump(2) << "\n";
+        return 0;
+    }
+    std::cout << "\n" << roundTable(snapshot.rounds) << "\nrank " << distributed.rank << " of "
+              << distributed.worldSize << " finished; rank 0 wrote the files\n";
+    return 0;
+}
+
 // Runs `session` to its end, writing report.h5 and session.h5 after every round (a stopped or
 // crashed run leaves both for its finished rounds), then model.pt and masks.h5.
 int runToEnd(core::Session& session, const std::filesystem::path& out, const std::string& label, bool saveScores,
-             bool json)
+             bool json, const core::DistributedSettings& distributed)
 {
     namespace fs = std::filesystem;
+    if (distributed.rank != 0)
+        return runAsPeer(session, json, distributed);
     std::error_code ec;
     fs::create_directories(out, ec);
     if (ec)
@@ -32,6 +54,7 @@ int runToEnd(core::Session& session, const std::filesystem::path& out, const std
     try {
         core::SessionHooks settings;
         settings.autosavePath = sessionPath;
+        settings.distributed = distributed;
         runWithProgress(session, progress, isTerminal(json ? 2 : 1), [&] { session.saveReport(reportPath); },
                         settings);
     } catch (...) {
@@ -39,7 +62,9 @@ int runToEnd(core::Session& session, const std::filesystem::path& out, const std
         try {
             session.saveSession(sessionPath);
             std::cerr << "espalier-cli: saved the session to " << sessionPath
-                      << "; continue it with: espalier-cli resume " << sessionPath << "\n";
+                      << "; continue it with: espalier-cli resume " << sessionPath
+                      << (distributed.distributed() ? " and the same --world-size and --master on every rank" : "")
+                      << "\n";
         } catch (const std::exception& e) {
             std::cerr << "espalier-cli: could not save the session: " << e.what() << "\n";
         }
@@ -87,8 +112,9 @@ int runCommand(const RunOptions& options)
     namespace fs = std::filesystem;
     auto recipe = core::loadRecipeFile(options.recipe, options.sets);
     const fs::path out = options.out.empty() ? fs::path("runs") / fs::path(options.recipe).stem() : fs::path(options.out);
+    const auto distributed = options.distributed.resolve();
     core::Session session(recipe);
-    return runToEnd(session, out, options.recipe, options.saveScores, options.json);
+    return runToEnd(session, out, options.recipe, options.saveScores, options.json, distributed);
 }
 
 int resumeCommand(const ResumeOptions& options)
@@ -96,8 +122,10 @@ int resumeCommand(const ResumeOptions& options)
     namespace fs = std::filesystem;
     // By default the outputs go next to the session file, where `run` wrote them.
     const fs::path out = options.out.empty() ? fs::path(options.session).parent_path() : fs::path(options.out);
+    const auto distributed = options.distributed.resolve();
     const auto session = core::Session::resume(options.session, options.sets);
-    return runToEnd(*session, out.empty() ? fs::path(".") : out, options.session, options.saveScores, options.json);
+    return runToEnd(*session, out.empty() ? fs::path(".") : out, options.session, options.saveScores, options.json,
+                    distributed);
 }
 
 } // namespace espalier::cli

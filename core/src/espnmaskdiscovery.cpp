@@ -67,32 +67,35 @@ EspnMaskDiscovery::EpochResult EspnMaskDiscovery::trainEpoch(const TensorDataset
     auto order = m_settings.shuffle ? torch::randperm(n, generator, torch::kLong) : torch::arange(n, torch::kLong);
     double lossSum = 0.0;
     std::int64_t correct = 0;
+    const auto parameters = optimizedParameters(*m_optimizer);
     for (std::int64_t b = 0; b < batches; ++b) {
         auto index = order.slice(0, b * batch, std::min(n, (b + 1) * batch));
-        auto x = data.images.index_select(0, index);
-        auto y = data.labels.index_select(0, index);
         m_optimizer->zero_grad();
-        bindMaskedWeights();
-        auto logits = m_model.forward(x);
-        auto loss = torch::nn::functional::cross_entropy(logits, y);
-        auto penalty = torch::zeros({}, torch::kFloat);
-        for (const auto& c : m_c)
-            penalty = penalty + c.abs().sum();
-        (loss + m_settings.alpha * penalty).backward();
+        const auto totals = forwardBackward(m_model, data, index, parameters, m_parallel, m_microBatches,
+                                            [this] { bindMaskedWeights(); });
         {
-            // Weights pruned before discovery stay pruned.
             torch::NoGradGuard noGrad;
+            // The penalty α·Σ|c| adds α·sign(c) (autograd's d|c|/dc, 0 at 0) to the gradient of c.
+            // Added after the ranks' gradients are summed, so that a data-parallel run rounds
+            // exactly as a single process does.
+            for (auto& c : m_c) {
+                if (c.grad().defined())
+                    c.mutable_grad().add_(c.sign(), m_settings.alpha);
+                else
+                    c.mutable_grad() = c.sign() * m_settings.alpha;
+            }
+            // Weights pruned before discovery stay pruned.
             for (std::size_t i = 0; i < m_weights.size(); ++i)
                 if (m_weights[i].grad().defined())
                     m_weights[i].mutable_grad().mul_(m_liveMasks[i]);
         }
         m_optimizer->step();
-        const double batchLoss = loss.item<double>();
+        const double batchLoss = totals.lossSum / double(index.numel());
         if (!std::isfinite(batchLoss))
             throw std::runtime_error("ESPN mask discovery diverged: the loss became " + std::to_string(batchLoss) +
                                      " (lower mask_lr)");
-        lossSum += batchLoss * double(index.numel());
-        correct += logits.detach().argmax(1).eq(y).sum().item<std::int64_t>();
+        lossSum += totals.lossSum;
+        correct += totals.correct;
         if (afterBatch)
             afterBatch({b + 1, batches, lossSum / double(std::min(n, (b + 1) * batch))});
     }

@@ -38,6 +38,12 @@ public:
         std::int64_t alive = 0; ///< entries with c > τ after the epoch
     };
     EpochResult trainEpoch(const TensorDataset& data, torch::Generator& generator, const BatchCallback& afterBatch);
+    /// Discovers data-parallel in `group` (not owned) or in micro-batches, as Trainer::setBatchSplit.
+    void setBatchSplit(DataParallel* group, int microBatches)
+    {
+        m_parallel = group;
+        m_microBatches = microBatches;
+    }
     /// Test quality of W ⊙ c.
     Evaluation evaluateMasked(const TensorDataset& data);
 
@@ -61,6 +67,8 @@ private:
     std::vector<torch::Tensor> m_liveMasks;
     EspnSettings m_settings;
     std::unique_ptr<torch::optim::SGD> m_optimizer;
+    DataParallel* m_parallel = nullptr;
+    int m_microBatches = 1;
 };
 
 } // namespace espalier::core

@@ -418,6 +418,7 @@ Recipe recipeFromJson(const json& root, const RecipeSource& src)
     }
     top.read("seed", r.seed);
     top.read("threads", r.threads);
+    top.read("micro_batches", r.microBatches);
     if (const json* j = top.take("steering"))
         readSteering(*j, r.steering, src);
     top.finish();
@@ -465,6 +466,7 @@ ordered_json recipeToJsonValue(const Recipe& r)
     out["scoring"] = {{"samples", r.scoring.samples}, {"file_order", r.scoring.fileOrder}};
     out["seed"] = r.seed;
     out["threads"] = r.threads;
+    out["micro_batches"] = r.microBatches;
     out["steering"] = ordered_json::array();
     for (const auto& change : r.steering)
         out["steering"].push_back(steeringJson(change));

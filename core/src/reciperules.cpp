@@ -81,6 +81,7 @@ const std::map<std::string, std::string>& rules()
         {"scoring.file_order", "true or false"},
         {"seed", "a non-negative integer"},
         {"threads", "an integer >= 0 (0 = hardware concurrency)"},
+        {"micro_batches", "an integer >= 1"},
         {"steering", "an array of changes, each with the round it applies from"},
         {"steering.round", "an integer >= 1, not smaller than the round of the change before it"},
         {"steering.target_sparsity", "a number in [0, 1)"},
@@ -339,6 +340,8 @@ void checkRecipe(const Recipe& r, const RecipeSource& src)
         src.badValue("scoring.samples", dumped(r.scoring.samples));
     if (!(r.threads >= 0))
         src.badValue("threads", dumped(r.threads));
+    if (!(r.microBatches >= 1))
+        src.badValue("micro_batches", dumped(r.microBatches));
     int previousRound = 1;
     for (std::size_t i = 0; i < r.steering.size(); ++i) {
         const SteeringChange& c = r.steering[i];

@@ -23,6 +23,8 @@ void Session::Impl::run(bool pretrainOnly)
 {
     prepareTorchRuntime(recipe.threads);
     log(loadMessage + ", " + std::to_string(threads()) + " threads");
+    if (hooks->distributed.distributed() && !parallel)
+        joinRanks(hooks->distributed);
     update([](Snapshot& s) { s.state = SessionState::Running; });
     publish(true);
     safePoint();

@@ -12,6 +12,7 @@
 
 #include "channelgraph.h"
 #include "connectivity.h"
+#include "dataparallel.h"
 #include "dataset.h"
 #include "espalier/core/errors.h"
 #include "espnmaskdiscovery.h"
@@ -96,6 +97,12 @@ struct Session::Impl {
     bool importModelFiles = true; ///< load() applies model.weights / model.masks
     std::optional<PhaseResume> resumeIn; ///< the phase run() continues inside, once
     std::int64_t gmpNextPruning = 0;     ///< GMP: index of the next pruning step of the round
+
+    // Data-parallel runs (sessiondistributed.cpp): the group, from run() on.
+    std::unique_ptr<DataParallel> parallel;
+    void joinRanks(const DistributedSettings& settings);
+    std::string agreeOnMasks(int round, std::vector<torch::Tensor>& next);
+    void shareBatchNormStatistics();
 
     // The channel cut (sessionchannels.cpp): recipe.channels at the start of round 1.
     std::optional<ChannelGraph> channelGraph; ///< analysed at load when recipe.channels is set

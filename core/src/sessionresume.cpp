@@ -245,6 +245,7 @@ Recipe pretrainingRecipe(const Recipe& recipe)
     out.pretrain = recipe.pretrain;
     out.seed = recipe.seed;
     out.threads = recipe.threads;
+    out.microBatches = recipe.microBatches; // it rounds the pretraining differently
     out.exclude = recipe.exclude;
     out.targetSparsity = 0.0;
     out.method = "magnitude";

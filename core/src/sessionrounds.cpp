@@ -7,6 +7,7 @@ std::unique_ptr<EspnMaskDiscovery> Session::Impl::discoverEspnMask(int round, do
 {
     const auto settings = espnSettingsFrom(recipe.methodParams, recipe.train.batch);
     auto espn = std::make_unique<EspnMaskDiscovery>(model, masks, settings);
+    espn->setBatchSplit(parallel.get(), recipe.microBatches);
     const std::int64_t target = keepCount(density, espn->totalEntries());
     update([&](Snapshot& s) {
         s.phase = "mask";
@@ -53,6 +54,7 @@ std::vector<std::string> Session::Impl::commitMasks(int round, const std::vector
     for (const auto& t : masks.tensors())
         names.push_back(t.name);
     auto next = selectMasks(scores, masks.masks(), density, recipe.allocation == "global", constraints, names);
+    record.maskChecksum = agreeOnMasks(round, next);
     const auto checksStart = Clock::now();
     if (constraints.keepOnePerLayer) {
         // Which layers did the clamp save? The same selection without it tells.

@@ -11,6 +11,7 @@ EpochRecord Session::Impl::trainPhase(const std::string& phase, int round, const
     if (settings.epochs <= startEpoch)
         return last;
     Trainer trainer(model, masks, settings);
+    trainer.setBatchSplit(parallel.get(), recipe.microBatches);
     trainer.onMasksChanged();
     // Network slimming trains the dense model with an L1 penalty on BatchNorm γ before the cut.
     if (phase == "pretrain" && recipe.channels.method == "slimming" && recipe.channels.penalty > 0)
@@ -29,6 +30,7 @@ EpochRecord Session::Impl::trainPhase(const std::string& phase, int round, const
                 onStep(trainer, ++step);
             batchFinished(p);
         });
+        shareBatchNormStatistics();
         const auto test = evaluate(model, data.test);
         EpochRecord record{phase, round, epoch + 1, trainer.learningRate(epoch), stats.loss, stats.accuracy,
                            test.loss, test.accuracy};

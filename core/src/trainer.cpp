@@ -138,14 +138,11 @@ EpochStats Trainer::trainEpoch(int epoch, const TensorDataset& data, torch::Gene
     auto order = torch::randperm(n, generator, torch::kLong);
     double lossSum = 0.0;
     std::int64_t correct = 0;
+    const auto parameters = optimizedParameters(*m_optimizer);
     for (std::int64_t b = 0; b < batches; ++b) {
         auto index = order.slice(0, b * batch, std::min(n, (b + 1) * batch));
-        auto x = data.images.index_select(0, index);
-        auto y = data.labels.index_select(0, index);
         m_optimizer->zero_grad();
-        auto logits = m_model.forward(x);
-        auto loss = torch::nn::functional::cross_entropy(logits, y);
-        loss.backward();
+        const auto totals = forwardBackward(m_model, data, index, parameters, m_parallel, m_microBatches);
         if (m_penalty > 0) {
             torch::NoGradGuard noGrad;
             for (auto& t : m_penalised)
@@ -160,18 +157,92 @@ EpochStats Trainer::trainEpoch(int epoch, const TensorDataset& data, torch::Gene
             m_masks.applyToWeights();
         }
 
-        const double batchLoss = loss.item<double>();
+        const double batchLoss = totals.lossSum / double(index.numel());
         if (!std::isfinite(batchLoss))
             throw std::runtime_error("training diverged: the loss became " + std::to_string(batchLoss) + " in epoch " +
                                      std::to_string(epoch + 1) + ", batch " + std::to_string(b + 1) +
                                      " (lower the learning rate)");
-        lossSum += batchLoss * double(index.numel());
-        correct += logits.detach().argmax(1).eq(y).sum().item<std::int64_t>();
+        lossSum += totals.lossSum;
+        correct += totals.correct;
         if (afterBatch)
             afterBatch({b + 1, batches, lossSum / double(std::min(n, (b + 1) * batch))});
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return {lossSum / double(n), double(correct) / double(n), seconds, double(n) / seconds};
+}
+
+namespace {
+
+// Forward and backward of the mean cross-entropy over `part` (nothing for an empty part).
+BatchTotals forwardBackwardPart(Model& model, const TensorDataset& data, const torch::Tensor& part,
+                                const std::function<void()>& beforeForward)
+{
+    BatchTotals totals;
+    if (part.numel() == 0) // a rank's shard of a short last batch can be empty
+        return totals;
+    if (beforeForward)
+        beforeForward();
+    auto x = data.images.index_select(0, part);
+    auto y = data.labels.index_select(0, part);
+    auto logits = model.forward(x);
+    auto crossEntropy = torch::nn::functional::cross_entropy(logits, y);
+    crossEntropy.backward();
+    totals.lossSum = crossEntropy.item<double>() * double(part.numel());
+    totals.correct = logits.detach().argmax(1).eq(y).sum().item<std::int64_t>();
+    return totals;
+}
+
+} // namespace
+
+BatchTotals forwardBackward(Model& model, const TensorDataset& data, const torch::Tensor& index,
+                            const std::vector<torch::Tensor>& parameters, DataParallel* group, int microBatches,
+                            const std::function<void()>& beforeForward)
+{
+    if (group) {
+        const auto mine = group->shard(index);
+        return group->allReduceGradients(parameters, mine.numel(), index.numel(),
+                                         forwardBackwardPart(model, data, mine, beforeForward));
+    }
+    if (microBatches <= 1)
+        return forwardBackwardPart(model, data, index, beforeForward);
+    // The parts' gradients, each weighted by its share of the batch, summed in part order: the
+    // same float operations as DataParallel::allReduceGradients over that many ranks.
+    const std::int64_t n = index.numel();
+    std::vector<torch::Tensor> sums(parameters.size());
+    BatchTotals totals;
+    for (int j = 0; j < microBatches; ++j) {
+        const auto part = index.slice(0, n * j / microBatches, n * (j + 1) / microBatches);
+        for (const auto& p : parameters)
+            if (p.grad().defined())
+                p.mutable_grad().zero_();
+        const auto partTotals = forwardBackwardPart(model, data, part, beforeForward);
+        totals.lossSum += partTotals.lossSum;
+        totals.correct += partTotals.correct;
+        if (part.numel() == 0)
+            continue;
+        torch::NoGradGuard noGrad;
+        const double weight = double(part.numel()) / double(n);
+        for (std::size_t i = 0; i < parameters.size(); ++i) {
+            const auto& g = parameters[i].grad();
+            if (!g.defined())
+                continue;
+            auto weighted = g * weight;
+            sums[i] = sums[i].defined() ? sums[i] + weighted : weighted;
+        }
+    }
+    for (std::size_t i = 0; i < parameters.size(); ++i)
+        if (sums[i].defined())
+            parameters[i].mutable_grad() = sums[i];
+    return totals;
+}
+
+std::vector<torch::Tensor> optimizedParameters(torch::optim::Optimizer& optimizer)
+{
+    std::vector<torch::Tensor> parameters;
+    for (const auto& group : optimizer.param_groups())
+        for (const auto& p : group.params())
+            parameters.push_back(p);
+    return parameters;
 }
 
 Evaluation evaluate(Model& model, const TensorDataset& data, std::int64_t batch)

@@ -9,6 +9,7 @@
 
 #include <torch/torch.h>
 
+#include "dataparallel.h"
 #include "dataset.h"
 #include "espalier/core/recipe.h"
 #include "maskset.h"
@@ -57,6 +58,13 @@ public:
     /// An L1 penalty λ·Σ|t| on `tensors` (network slimming's sparsity on BatchNorm γ): λ·sign(t) is
     /// added to their gradients before every step.
     void setL1Penalty(std::vector<torch::Tensor> tensors, double lambda);
+    /// Trains data-parallel in `group` (not owned; null: alone): this rank's shard of every batch,
+    /// gradients summed over the ranks before the step. Alone, `microBatches` parts per batch.
+    void setBatchSplit(DataParallel* group, int microBatches)
+    {
+        m_parallel = group;
+        m_microBatches = microBatches;
+    }
     /// Call after the masks changed mid-training.
     void onMasksChanged();
     /// The optimizer's state per model parameter (module order), cloned: with the epoch, all a
@@ -72,7 +80,22 @@ private:
     MaskSet& m_masks;
     TrainSettings m_settings;
     std::unique_ptr<torch::optim::Optimizer> m_optimizer;
+    DataParallel* m_parallel = nullptr;
+    int m_microBatches = 1;
 };
+
+/// The forward and backward pass of the mean cross-entropy over one global batch `index` of
+/// `data`, leaving the gradients of `parameters`. Alone: the whole batch, or `microBatches` equal
+/// parts whose gradients are weighted by their size and summed in order. In `group`: this rank's
+/// shard, with the gradients and totals summed over the ranks; 2 parts alone round exactly as 2
+/// ranks. Penalties belong after it, on the summed gradients. `beforeForward` runs before each
+/// part's forward pass (ESPN binds W ⊙ c there: a graph serves one backward pass).
+BatchTotals forwardBackward(Model& model, const TensorDataset& data, const torch::Tensor& index,
+                            const std::vector<torch::Tensor>& parameters, DataParallel* group, int microBatches = 1,
+                            const std::function<void()>& beforeForward = {});
+
+/// The parameters `optimizer` steps, in group order.
+std::vector<torch::Tensor> optimizedParameters(torch::optim::Optimizer& optimizer);
 
 /// Loss and top-1 accuracy of `model` (eval mode, no grad) on `data`.
 Evaluation evaluate(Model& model, const TensorDataset& data, std::int64_t batch = 1000);

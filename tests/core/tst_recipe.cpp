@@ -84,6 +84,7 @@ void compareRecipes(const Recipe& a, const Recipe& b)
     SAME(scoring.fileOrder);
     SAME(seed);
     SAME(threads);
+    SAME(microBatches);
     compareTrain(a.pretrain, b.pretrain);
     if (QTest::currentTestFailed())
         return;
@@ -128,6 +129,7 @@ Recipe unusualRecipe()
     r.scoring = {512, false};
     r.seed = std::numeric_limits<std::uint64_t>::max();
     r.threads = 2;
+    r.microBatches = 3;
     return r;
 }
 
@@ -341,6 +343,7 @@ private Q_SLOTS:
         bad("dataset", R"({"data": {"name": "imagenet"}})", {"data.name", "cifar100", "synthetic"});
         bad("hdf5 without root", R"({"data": {"name": "hdf5"}})", {"data.root", ".h5"});
         bad("threads", R"({"threads": -1})", {"threads", ">= 0"});
+        bad("micro_batches", R"({"micro_batches": 0})", {"micro_batches", ">= 1"});
         bad("samples", R"({"scoring": {"samples": 0}})", {"scoring.samples", ">= 1"});
         bad("file order", R"({"scoring": {"file_order": 1}})", {"scoring.file_order"});
         bad("seed negative", R"({"seed": -1})", {"seed", "non-negative integer"});
@@ -393,7 +396,8 @@ private Q_SLOTS:
         const auto j = nlohmann::json::parse(text);
         for (const char* key : {"model", "data", "method", "method_params", "target_sparsity", "rounds",
                                 "schedule", "allocation", "collapse_policy", "exclude", "locks", "floors",
-                                "floor_weights", "steering", "pretrain", "train", "round_epochs", "scoring", "seed", "threads"})
+                                "floor_weights", "steering", "pretrain", "train", "round_epochs", "scoring", "seed", "threads",
+                                "micro_batches"})
             QVERIFY2(j.contains(key), key);
         QVERIFY(j["data"].contains("train_limit"));
         QVERIFY(j["data"]["train_limit"].is_null());

@@ -18,4 +18,11 @@ public:
     Cancelled() : std::runtime_error("cancelled by the user") {}
 };
 
+/// A data-parallel run lost a peer: it stopped, never joined, or did not answer within the
+/// timeout. The message names this rank, the master and the operation that failed.
+class DistributedError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 } // namespace espalier::core

@@ -89,6 +89,10 @@ struct Recipe {
     ScoringSettings scoring;
     std::uint64_t seed = 0;
     int threads = 0; ///< 0 = hardware concurrency
+    /// Each batch is computed in this many equal parts whose gradients are summed (gradient
+    /// accumulation): a single process with 2 rounds exactly as a run on 2 ranks. 1 in a
+    /// distributed run, whose ranks are the parts.
+    int microBatches = 1;
     /// Changes applied at the start of later rounds, in order (what a user steered in the window).
     std::vector<SteeringChange> steering;
 };

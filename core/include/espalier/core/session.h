@@ -6,10 +6,11 @@
 #include <utility>
 #include <vector>
 
+#include "espalier/core/distributed.h"
 #include "espalier/core/layertensors.h"
 #include "espalier/core/recipe.h"
-#include "espalier/core/sensitivity.h"
 #include "espalier/core/saverequest.h"
+#include "espalier/core/sensitivity.h"
 #include "espalier/core/snapshot.h"
 
 namespace espalier::core {
@@ -38,6 +39,9 @@ struct SessionHooks {
     /// the round trained no epoch; those round records carry NaN accuracies. `espalier-cli score`
     /// sets it: SynFlow's 100 untrained rounds would otherwise evaluate the test set 100 times.
     bool evaluateUntrainedRounds = true;
+    /// A data-parallel run when worldSize > 1: run() meets the other ranks first, every rank must
+    /// run the same recipe, and only rank 0 should write files (the caller's part).
+    DistributedSettings distributed;
 };
 
 /// `recipe` reduced to what the dense pretraining depends on (model, data, pretrain settings,

@@ -78,6 +78,9 @@ struct RoundRecord {
     double scoreSeconds = 0.0;       ///< computing the scores (ESPN: mask discovery)
     double maskSeconds = 0.0;        ///< selecting and applying the mask
     double checkSeconds = 0.0;       ///< the collapse and path dry runs and the saliency histograms
+    /// FNV-1a of the round's masks (16 hex digits; GMP: its last pruning step; empty for "none"): equal on every rank
+    /// of a distributed run, and equal to a single-process run's when the masks are.
+    std::string maskChecksum;
 };
 
 /// A steering change, rollback or warning, placed on the time axis of the plots.
