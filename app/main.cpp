@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QTimer>
 
+#include "app/gui/attachedrunwindow.h"
 #include "app/gui/mainwindow.h"
 #include "app/gui/sessioncontroller.h"
 #include "app/gui/stallmonitor.h"
@@ -15,6 +16,10 @@
 namespace {
 
 const QCommandLineOption kAutostart(QStringLiteral("autostart"), QStringLiteral("Start the session at once."));
+const QCommandLineOption kAttach(QStringLiteral("attach"),
+                                 QStringLiteral("Watch the espalier-cli run whose --out folder is <folder>: live "
+                                                "charts, pause, resume and stop."),
+                                 QStringLiteral("folder"));
 const QCommandLineOption kStats(QStringLiteral("stats"),
                                 QStringLiteral("On exit, print a JSON line with the longest UI-thread stall and the "
                                                "session's mean training throughput (for tests/perf)."));
@@ -37,6 +42,7 @@ void parse(QCommandLineParser& parser, const QCoreApplication& app)
     parser.addOption(kAutostart);
     parser.addOption(kQuitWhenDone);
     parser.addOption(kStats);
+    parser.addOption(kAttach);
     parser.addPositionalArgument(QStringLiteral("recipe"),
                                  QStringLiteral("Recipe (.json) to open instead of the default recipe, a "
                                                 "session.h5 to continue, or a sweep folder to show."),
@@ -87,6 +93,15 @@ int main(int argc, char** argv)
                         : QFileInfo(recipe).isDir()             ? window.openSweep(recipe)
                         : recipe.endsWith(QLatin1String(".h5")) ? window.openSession(recipe)
                                                                 : window.openRecipe(recipe);
+    if (parser.isSet(kAttach)) {
+        QString error;
+        auto* attached = espalier::app::AttachedRunWindow::attach(parser.value(kAttach), &window, &error);
+        if (!attached) {
+            std::fprintf(stderr, "espalier: %s\n", qPrintable(error));
+            return 2;
+        }
+        attached->show();
+    }
     if (parser.isSet(kAutostart)) {
         if (loaded)
             QTimer::singleShot(0, &window, &espalier::app::MainWindow::startSession);

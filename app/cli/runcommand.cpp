@@ -7,6 +7,7 @@
 #include "espalier/core/errors.h"
 #include "espalier/core/recipe.h"
 #include "espalier/core/session.h"
+#include "liverunpublisher.h"
 #include "progressprinter.h"
 #include "resulttables.h"
 #include "sessionrunner.h"
@@ -52,9 +53,12 @@ int runToEnd(core::Session& session, const std::filesystem::path& out, const std
     const auto reportPath = (out / "report.h5").string();
     const auto sessionPath = (out / "session.h5").string();
     try {
+        LiveRunPublisher live(session, out.string(), !distributed.distributed(),
+                              [](const std::string& line) { std::cerr << line << "\n"; });
         core::SessionHooks settings;
         settings.autosavePath = sessionPath;
         settings.distributed = distributed;
+        settings.onSnapshot = [&live](const core::Snapshot& s) { live.onSnapshot(s); };
         runWithProgress(session, progress, isTerminal(json ? 2 : 1), [&] { session.saveReport(reportPath); },
                         settings);
     } catch (...) {

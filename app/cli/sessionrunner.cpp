@@ -12,6 +12,7 @@ void runWithProgress(core::Session& session, std::ostream& progress, bool termin
     ProgressPrinter printer(progress, terminal);
     std::size_t roundsSeen = 0;
     bool stopSent = false;
+    const auto alsoOnSnapshot = settings.onSnapshot;
     core::SessionHooks hooks = std::move(settings);
     hooks.autosaveIntervalSeconds = 20.0; // SynFlow's 100 short rounds must not each write session.h5
     hooks.onLog = [&](const std::string& line) { printer.onLog(line); };
@@ -22,6 +23,8 @@ void runWithProgress(core::Session& session, std::ostream& progress, bool termin
             session.stop();
         }
         printer.onSnapshot(s);
+        if (alsoOnSnapshot)
+            alsoOnSnapshot(s);
         if (s.rounds.size() > roundsSeen) {
             roundsSeen = s.rounds.size();
             if (onRoundFinished)

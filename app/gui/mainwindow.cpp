@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 #include <QToolBar>
 
+#include "app/gui/attachedrunwindow.h"
 #include "app/gui/exportactions.h"
 #include "app/gui/layerfocus.h"
 #include "app/gui/newsessiondialog.h"
@@ -227,6 +228,7 @@ void MainWindow::createMenus()
     m_sweeps = new SweepActions(this);
     file->addAction(m_sweeps->newSweepAction());
     file->addAction(m_sweeps->openSweepAction());
+    file->addAction(AttachedRunWindow::createAttachAction(this));
     connect(m_sweeps, &SweepActions::logMessage, this, &MainWindow::logOutcome);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
