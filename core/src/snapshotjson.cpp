@@ -119,7 +119,8 @@ void to_json(json& j, const RoundRecord& r)
              {"effective_sparsity", r.effectiveSparsity},
              {"disconnected", r.disconnected},
              {"branch", r.branch},
-             {"position", r.position}};
+             {"position", r.position},
+             {"mask_checksum", r.maskChecksum}};
 }
 
 void from_json(const json& j, RoundRecord& r)
@@ -138,6 +139,7 @@ void from_json(const json& j, RoundRecord& r)
     field(j, "disconnected", r.disconnected);
     field(j, "branch", r.branch);
     field(j, "position", r.position);
+    field(j, "mask_checksum", r.maskChecksum);
 }
 
 void to_json(json& j, const Annotation& a)
