@@ -15,8 +15,10 @@ QStringList RecipeLocator::searchPaths()
         paths << QDir(recipesDir).filePath(fileName);
     paths << QDir::cleanPath(QCoreApplication::applicationDirPath()
                              + QStringLiteral("/../share/espalier/recipes/") + fileName);
-#ifdef ESPALIER_SOURCE_RECIPES
-    paths << QDir(QStringLiteral(ESPALIER_SOURCE_RECIPES)).filePath(fileName);
+#if defined(ESPALIER_SOURCE_RECIPES) && defined(ESPALIER_BUILD_DIR)
+    // The source tree only for a program run from its build tree: an installed one never looks there.
+    if (QDir::cleanPath(QCoreApplication::applicationDirPath()).startsWith(QStringLiteral(ESPALIER_BUILD_DIR)))
+        paths << QDir(QStringLiteral(ESPALIER_SOURCE_RECIPES)).filePath(fileName);
 #endif
     return paths;
 }

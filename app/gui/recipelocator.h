@@ -8,7 +8,8 @@ namespace espalier::app {
 /// Finds the recipe the window opens with. ESPALIER_RECIPE names it outright (used even when the
 /// file is missing, so the error names it); otherwise the first existing of
 /// $ESPALIER_RECIPES/default.json, <exe dir>/../share/espalier/recipes/default.json (installed)
-/// and ESPALIER_SOURCE_RECIPES/default.json (the source tree, for a build that is not installed).
+/// and ESPALIER_SOURCE_RECIPES/default.json (the source tree, only for a program run from its build
+/// tree: an installed one never looks there).
 class RecipeLocator {
 public:
     static constexpr const char* kFileName = "default.json";
