@@ -33,7 +33,6 @@ void LiveRunPublisher::onSnapshot(const core::Snapshot& snapshot)
 
 void LiveRunPublisher::write(const core::Snapshot& snapshot)
 {
-    std::lock_guard lock(m_writeMutex);
     m_lastWrite = std::chrono::steady_clock::now();
     m_lastState = snapshot.state;
     m_lastRounds = snapshot.rounds.size();
@@ -51,15 +50,6 @@ void LiveRunPublisher::pollRequests()
 {
     while (!m_done) {
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        {
-            // A pause is reached at a safe point, after which the session publishes nothing more.
-            const auto snapshot = m_session.snapshot();
-            std::unique_lock lock(m_writeMutex);
-            const bool changed = snapshot.state != m_lastState;
-            lock.unlock();
-            if (changed)
-                write(snapshot);
-        }
         const auto entry = core::readRunRequest(m_folder);
         if (!entry || entry->sequence <= m_handled)
             continue;

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
 
@@ -14,8 +13,9 @@ namespace espalier::cli {
 
 /// Lets a workbench watch and steer a CLI run (File ▸ Attach to run…): keeps the session's
 /// latest snapshot in DIR/live.json (at most 4 times a second, and at every change of state,
-/// round or epoch), and acts on the pause, resume and stop requests a watcher leaves in
-/// DIR/requests.json, polled on a thread of its own (a paused session reaches no safe point).
+/// round or epoch; the session publishes its pause and resume too), and acts on the pause, resume
+/// and stop requests a watcher leaves in DIR/requests.json, polled on a thread of its own (a
+/// paused session reaches no safe point). Only the session's thread writes live.json.
 /// A file that cannot be written is reported once and never stops the run.
 class LiveRunPublisher {
 public:
@@ -42,7 +42,6 @@ private:
     std::size_t m_lastRounds = 0;
     std::size_t m_lastEpochs = 0;
     bool m_writeFailed = false;
-    std::mutex m_writeMutex; // the session's thread and the poller both write
     std::uint64_t m_handled = 0; ///< the last request sequence acted on (or there before the run)
     std::atomic<bool> m_done{false};
     std::thread m_poller;

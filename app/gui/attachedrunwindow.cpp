@@ -107,23 +107,22 @@ AttachedRunWindow::AttachedRunWindow(LiveRunWatcher* watcher, QWidget* parent)
     connect(m_watcher, &LiveRunWatcher::readFailed, this, [this](const QString& message) {
         m_events->appendMessage(message, widgets::LogView::Severity::Warning);
     });
-    connect(m_controls, &widgets::RunControls::pauseRequested, this, [this] { send(int(core::RunRequest::Pause)); });
-    connect(m_controls, &widgets::RunControls::resumeRequested, this, [this] { send(int(core::RunRequest::Resume)); });
-    connect(m_controls, &widgets::RunControls::stopRequested, this, [this] { send(int(core::RunRequest::Stop)); });
+    connect(m_controls, &widgets::RunControls::pauseRequested, this,
+            [this] { send(core::RunRequest::Pause, tr("pause")); });
+    connect(m_controls, &widgets::RunControls::resumeRequested, this,
+            [this] { send(core::RunRequest::Resume, tr("resume")); });
+    connect(m_controls, &widgets::RunControls::stopRequested, this, [this] { send(core::RunRequest::Stop, tr("stop")); });
     resize(1400, 900);
 }
 
-void AttachedRunWindow::send(int request)
+void AttachedRunWindow::send(core::RunRequest request, const QString& what)
 {
-    const auto kind = core::RunRequest(request);
     QString error;
-    if (!m_watcher->request(kind, &error)) {
+    if (!m_watcher->request(request, &error)) {
         m_events->appendMessage(tr("Could not send the request: %1").arg(error), widgets::LogView::Severity::Warning);
         return;
     }
-    const char* names[] = {"pause", "resume", "stop"};
-    statusBar()->showMessage(tr("Asked the run to %1; it acts at its next safe point").arg(QLatin1String(names[request])),
-                             5000);
+    statusBar()->showMessage(tr("Asked the run to %1; it acts at its next safe point").arg(what), 5000);
 }
 
 void AttachedRunWindow::showSnapshot(const SnapshotPtr& snapshot)

@@ -3,6 +3,7 @@
 #include <QMainWindow>
 
 #include "app/gui/snapshotptr.h"
+#include "espalier/core/liverun.h"
 
 class QAction;
 class QLabel;
@@ -42,7 +43,7 @@ public:
 private:
     AttachedRunWindow(LiveRunWatcher* watcher, QWidget* parent);
     void showSnapshot(const SnapshotPtr& snapshot);
-    void send(int request);
+    void send(core::RunRequest request, const QString& what);
 
     LiveRunWatcher* m_watcher;
     widgets::RunControls* m_controls;
